@@ -1,0 +1,2 @@
+// The fakes are products: tests and the demo mode both use them.
+// Each lives in its own file; this module gathers them.
