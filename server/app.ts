@@ -1,0 +1,85 @@
+import formbody from '@fastify/formbody'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
+import type { Db } from '../db/client.ts'
+import type { SequenceLedger } from '../db/sequences.ts'
+import { DomainError, type DomainErrorCode } from './domain/errors.ts'
+import { createLineage } from './domain/lineage.ts'
+import { createLots } from './domain/lots.ts'
+import { createMasterData } from './domain/master-data.ts'
+import apiRoutes from './routes/api/index.ts'
+import healthRoutes from './routes/health.ts'
+import { ErrorSchema, LotSchema } from './routes/api/schemas.ts'
+
+export interface Deps {
+  db: Db
+  clock?: () => Date          // injected for testability
+  lotFormat?: string
+  ledger?: SequenceLedger
+  timeZone?: string
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    masterData: ReturnType<typeof createMasterData>
+    lots: ReturnType<typeof createLots>
+    lineage: ReturnType<typeof createLineage>
+    db: Db
+  }
+}
+
+const STATUS: Record<DomainErrorCode, number> = {
+  NOT_FOUND: 404, INVALID: 422, BAD_SCAN: 422, UNIT_MISMATCH: 422, CONFLICT: 409, INSUFFICIENT_QUANTITY: 409
+}
+
+/** Registers plugins and routes; opens nothing itself (main.ts creates the real things). */
+export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
+  const app = Fastify({ bodyLimit: 1024 * 1024, ...opts }).withTypeProvider<TypeBoxTypeProvider>()
+  app.decorate('db', deps.db)
+  app.decorate('masterData', createMasterData(deps))
+  app.decorate('lots', createLots(deps))
+  app.decorate('lineage', createLineage(deps))
+  app.addSchema(ErrorSchema)
+  app.addSchema(LotSchema)
+
+  await app.register(formbody)
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Lotline API', version: '1', description: 'Lot tracking for food plants: receiving, production batches, shipping, traces (FSMA 204 KDEs).' },
+      tags: [{ name: 'master data' }, { name: 'events' }, { name: 'lots' }, { name: 'traces' }]
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  app.setErrorHandler((err: FastifyError | DomainError, req, reply) => {
+    if (err instanceof DomainError) {
+      return reply.code(STATUS[err.code]).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } })
+    }
+    if (err.validation) {
+      const message = err.validation.map(v => {
+        const field = `${err.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`
+        const extra = v.keyword === 'additionalProperties' ? ` (${String((v.params as { additionalProperty?: string }).additionalProperty)})` : ''
+        return `${field} ${v.message}${extra}`
+      }).join('; ')
+      return reply.code(422).send({ error: { code: 'INVALID', message } })
+    }
+    const status = err.statusCode ?? 500
+    if (status < 500) {
+      return reply.code(status).send({ error: { code: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST', message: err.message } })
+    }
+    req.log.error({ err, method: req.method, url: req.url, params: req.params }, 'request failed')
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on the server; it has been logged' } })
+  })
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` } })
+  })
+
+  await app.register(healthRoutes)
+  await app.register(apiRoutes, { prefix: '/api/v1' })
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,0 +1,21 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import masterData from './master-data.ts'
+import receipts from './receipts.ts'
+import batches from './batches.ts'
+import shipments from './shipments.ts'
+import lots from './lots.ts'
+import trace from './trace.ts'
+import events from './events.ts'
+
+const api: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(masterData)
+  await app.register(receipts)
+  await app.register(batches)
+  await app.register(shipments)
+  await app.register(lots)
+  await app.register(trace)
+  await app.register(events)
+}
+
+export default api
+
