@@ -11,7 +11,7 @@ import { createLots } from './domain/lots.ts'
 import { createMasterData } from './domain/master-data.ts'
 import apiRoutes from './routes/api/index.ts'
 import healthRoutes from './routes/health.ts'
-import { ErrorSchema, LotSchema } from './routes/api/schemas.ts'
+import { ErrorSchema, EventSchema, LotSchema } from './routes/api/schemas.ts'
 
 export interface Deps {
   db: Db
@@ -43,6 +43,7 @@ export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
   app.decorate('lineage', createLineage(deps))
   app.addSchema(ErrorSchema)
   app.addSchema(LotSchema)
+  app.addSchema(EventSchema)
 
   await app.register(formbody)
   await app.register(swagger, {

@@ -2,6 +2,7 @@ import type { Deps } from './app.ts'
 import { addDays, plantDate } from './domain/dates.ts'
 import { createLots } from './domain/lots.ts'
 import { createMasterData } from './domain/master-data.ts'
+import { nextSequence } from '../db/sequences.ts'
 
 /** Deterministic pseudo-random numbers (mulberry32), so every demo plant is the same plant. */
 export function seeded (seed: number) {
@@ -39,6 +40,8 @@ const RECIPES = {
 export async function loadDemoPlant (deps: Deps, { days = 21, seed = 2026 } = {}) {
   const master = createMasterData(deps)
   if ((await master.listProducts()).length > 0) return null
+  // Several demo kiosks may start on one empty database at once: only the first one loads.
+  if (await deps.db.write(tx => nextSequence(tx, 'demo-plant')) !== 1) return null
   const lots = createLots(deps)
   const rnd = seeded(seed)
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!

@@ -26,7 +26,7 @@ export function checkLotFormat (format: string): void {
   if (/[{}]/.test(literal)) throw new TypeError(`"lotNumbers.format" has an unknown token: ${format} (known: {YY} {YYYY} {MM} {DD} {DDD} {STATION} {SEQ:n})`)
   if (!CSET82.test(literal)) throw new TypeError(`"lotNumbers.format" has characters GS1 does not allow in a lot (10): ${format}`)
   // Longest realistic rendering: a 6-character station code and the sequence at its padded width.
-  const sample = renderLotNumber(format, { date: '2026-12-31', station: 'ABCDEF' }, 1)
+  const sample = render(format, { date: '2026-12-31', station: 'ABCDEF' }, 1)
   if (sample.length > MAX_LOT_LENGTH) throw new TypeError(`"lotNumbers.format" renders ${sample.length} characters (${sample}); GS1 (10) allows ${MAX_LOT_LENGTH}`)
 }
 

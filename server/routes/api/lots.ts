@@ -2,21 +2,10 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { DomainError } from '../../domain/errors.ts'
 import { BalanceSchema, CodeParams, errors, requestIdOf, UserFields } from './schemas.ts'
 
-const EventSchema = Type.Object({
-  id: Type.Integer(), kind: Type.String(), occurredAt: Type.String(), recordedAt: Type.String(), user: Type.String(),
-  station: Type.Union([Type.String(), Type.Null()]), location: Type.Union([Type.String(), Type.Null()]), partner: Type.Union([Type.String(), Type.Null()]),
-  referenceDocument: Type.Union([Type.Object({ type: Type.String(), number: Type.String() }), Type.Null()]),
-  batch: Type.Union([Type.String(), Type.Null()]), shipmentId: Type.Union([Type.Integer(), Type.Null()]),
-  correctsEventId: Type.Union([Type.Integer(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]), note: Type.Union([Type.String(), Type.Null()]),
-  voidedBy: Type.Union([Type.Integer(), Type.Null()]),
-  quantity: Type.Optional(Type.Union([Type.Number(), Type.Null()]))
-}, { $id: 'Event' })
 
 const tags = ['lots']
 
 const lots: FastifyPluginAsyncTypebox = async (app) => {
-  app.addSchema(EventSchema)
-
   app.get('/lots', {
     schema: { tags, summary: 'Find our lots by the supplier\'s lot code', querystring: Type.Object({ supplierLot: Type.String({ minLength: 1, maxLength: 40 }) }), response: { 200: Type.Object({ lots: Type.Array(Type.Ref('Lot')) }) } }
   }, async (req) => ({ lots: await app.lots.findLotsBySupplierLot(req.query.supplierLot) }))

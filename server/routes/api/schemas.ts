@@ -72,3 +72,13 @@ export function requestIdOf (body: { requestId?: string }, headers: Record<strin
   const h = headers['idempotency-key']
   return body.requestId ?? (typeof h === 'string' && h.length > 0 ? h.slice(0, 100) : undefined)
 }
+
+export const EventSchema = Type.Object({
+  id: Type.Integer(), kind: Type.String(), occurredAt: Type.String(), recordedAt: Type.String(), user: Type.String(),
+  station: Type.Union([Type.String(), Type.Null()]), location: Type.Union([Type.String(), Type.Null()]), partner: Type.Union([Type.String(), Type.Null()]),
+  referenceDocument: Type.Union([Type.Object({ type: Type.String(), number: Type.String() }), Type.Null()]),
+  batch: Type.Union([Type.String(), Type.Null()]), shipmentId: Type.Union([Type.Integer(), Type.Null()]),
+  correctsEventId: Type.Union([Type.Integer(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]), note: Type.Union([Type.String(), Type.Null()]),
+  voidedBy: Type.Union([Type.Integer(), Type.Null()]),
+  quantity: Type.Optional(Type.Union([Type.Number(), Type.Null()]))
+}, { $id: 'Event' })
