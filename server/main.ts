@@ -31,7 +31,10 @@ export async function startServer ({ config, source }: LoadedConfig) {
   }
   const close = async () => { await app.close(); db.close() }
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void close().then(() => process.exit(0)) })
-  await app.listen({ host: config.server.host, port: config.server.port })
+  const address = await app.listen({ host: config.server.host, port: config.server.port })
+  const example = await db.client.execute("SELECT code FROM lots WHERE origin = 'produced' ORDER BY id LIMIT 1")
+  const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')
+  console.log(`\nLotline is running at ${shown}  (API docs: ${shown}/docs)${example.rows[0] ? `\nTry a trace: ${shown}/api/v1/trace/${String(example.rows[0].code)}` : ''}\n`)
   return app
 }
 
