@@ -23,9 +23,13 @@ const toProduct = (r: Row): Product => ({
 export async function listProducts (sql: Sql): Promise<Product[]> {
   return (await sql.execute(`SELECT ${productCols} FROM products ORDER BY code`)).rows.map(toProduct)
 }
-/** By item code, or by GTIN when the key is 14 digits. */
+/** By item code, by its own GTIN, or by a supplier's GTIN mapped to it. */
 export async function getProduct (sql: Sql, key: string): Promise<Product | null> {
-  const rs = await sql.execute({ sql: `SELECT ${productCols} FROM products WHERE code = ?1 OR gtin = ?1 ORDER BY code = ?1 DESC LIMIT 1`, args: [key] })
+  const rs = await sql.execute({
+    sql: `SELECT ${productCols} FROM products WHERE code = ?1 OR gtin = ?1 OR id = (SELECT product_id FROM gtin_map WHERE gtin = ?1)
+      ORDER BY code = ?1 DESC LIMIT 1`,
+    args: [key]
+  })
   return rs.rows[0] ? toProduct(rs.rows[0]) : null
 }
 
@@ -71,4 +75,8 @@ export async function getLocation (sql: Sql, code: string): Promise<Location | n
 export async function listPartnersByCode (sql: Sql, codes: string[]): Promise<Partner[]> {
   const rs = await sql.execute({ sql: `SELECT ${partnerCols} FROM partners WHERE code IN (SELECT value FROM json_each(?))`, args: [JSON.stringify(codes)] })
   return rs.rows.map(toPartner)
+}
+
+export async function insertGtinMapping (sql: Sql, a: { gtin: string, productId: number, user: string, createdAt: string }): Promise<void> {
+  await sql.execute({ sql: 'INSERT INTO gtin_map (gtin, product_id, user_name, created_at) VALUES (?, ?, ?, ?)', args: [a.gtin, a.productId, a.user, a.createdAt] })
 }

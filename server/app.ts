@@ -9,6 +9,8 @@ import { DomainError, type DomainErrorCode } from './domain/errors.ts'
 import { createLineage } from './domain/lineage.ts'
 import { createLots } from './domain/lots.ts'
 import { createMasterData } from './domain/master-data.ts'
+import { createStations, type LabelRequest, type StationDef } from './domain/stations.ts'
+import { EventEmitter } from 'node:events'
 import apiRoutes from './routes/api/index.ts'
 import healthRoutes from './routes/health.ts'
 import { ErrorSchema, EventSchema, LotSchema } from './routes/api/schemas.ts'
@@ -19,6 +21,13 @@ export interface Deps {
   lotFormat?: string
   ledger?: SequenceLedger
   timeZone?: string
+  stations?: StationDef[]
+  requestLabel?: LabelRequest
+  /** Scanner and printer status per station code, for /health and the pages (main.ts wires the real hardware). */
+  hardwareStatus?: (station: string) => unknown
+  /** Emits 'hardware' events `{ station, ... }` when a scanner or printer changes state. */
+  hardwareEvents?: EventEmitter
+  repeatWindowMs?: number
 }
 
 declare module 'fastify' {
@@ -26,6 +35,9 @@ declare module 'fastify' {
     masterData: ReturnType<typeof createMasterData>
     lots: ReturnType<typeof createLots>
     lineage: ReturnType<typeof createLineage>
+    stations: ReturnType<typeof createStations>
+    hardwareStatus: (station: string) => unknown
+    hardwareEvents: EventEmitter
     db: Db
   }
 }
@@ -41,6 +53,9 @@ export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
   app.decorate('masterData', createMasterData(deps))
   app.decorate('lots', createLots(deps))
   app.decorate('lineage', createLineage(deps))
+  app.decorate('stations', createStations({ ...deps, lots: app.lots, masterData: app.masterData, stations: deps.stations ?? [] }))
+  app.decorate('hardwareStatus', deps.hardwareStatus ?? (() => null))
+  app.decorate('hardwareEvents', deps.hardwareEvents ?? new EventEmitter())
   app.addSchema(ErrorSchema)
   app.addSchema(LotSchema)
   app.addSchema(EventSchema)
@@ -49,7 +64,7 @@ export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Lotline API', version: '1', description: 'Lot tracking for food plants: receiving, production batches, shipping, traces (FSMA 204 KDEs).' },
-      tags: [{ name: 'master data' }, { name: 'events' }, { name: 'lots' }, { name: 'traces' }]
+      tags: [{ name: 'master data' }, { name: 'events' }, { name: 'lots' }, { name: 'traces' }, { name: 'stations' }, { name: 'gs1' }]
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) }
   })

@@ -71,6 +71,19 @@ export function createMasterData ({ db, clock = () => new Date() }: { db: Db, cl
       return { id, ...p }
     },
     listProducts: () => q.listProducts(db.client),
+
+    /** Maps a supplier's GTIN to one of our products, so its case labels fill in receipts. */
+    async mapGtin (gtin: string, productCode: string, user: string): Promise<Product> {
+      const g = checkGtin(gtin)
+      return db.write(async tx => {
+        const product = await q.getProduct(tx, productCode)
+        if (!product) throw new DomainError('INVALID', `No product with code "${productCode}"`)
+        const existing = await q.getProduct(tx, g)
+        if (existing) throw new DomainError('CONFLICT', `GTIN ${g} already belongs to ${existing.name} (${existing.code})`)
+        await q.insertGtinMapping(tx, { gtin: g, productId: product.id, user: user || 'api', createdAt: now() })
+        return product
+      })
+    },
     getProduct: (key: string) => q.getProduct(db.client, key),
 
     async createPartner (input: PartnerInput): Promise<Partner> {

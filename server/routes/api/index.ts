@@ -6,6 +6,8 @@ import shipments from './shipments.ts'
 import lots from './lots.ts'
 import trace from './trace.ts'
 import events from './events.ts'
+import stations from './stations.ts'
+import gs1 from './gs1.ts'
 
 const api: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(masterData)
@@ -15,6 +17,8 @@ const api: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(lots)
   await app.register(trace)
   await app.register(events)
+  await app.register(stations)
+  await app.register(gs1)
 }
 
 export default api

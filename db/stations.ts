@@ -1,0 +1,33 @@
+import type { Sql } from './client.ts'
+
+export interface ScanRow { id: string, station: string, source: string, raw: string, receivedAt: string, outcome: string, message: string, result: string }
+
+export async function getScan (sql: Sql, id: string): Promise<ScanRow | null> {
+  const rs = await sql.execute({ sql: 'SELECT id, station, source, raw, received_at, outcome, message, result FROM scans WHERE id = ?', args: [id] })
+  const r = rs.rows[0]
+  return r ? { id: String(r.id), station: String(r.station), source: String(r.source), raw: String(r.raw), receivedAt: String(r.received_at), outcome: String(r.outcome), message: String(r.message), result: String(r.result) } : null
+}
+
+export async function insertScan (sql: Sql, s: ScanRow): Promise<void> {
+  await sql.execute({
+    sql: 'INSERT INTO scans (id, station, source, raw, received_at, outcome, message, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    args: [s.id, s.station, s.source, s.raw, s.receivedAt, s.outcome, s.message, s.result]
+  })
+}
+
+export async function listRecentScans (sql: Sql, station: string, limit = 20): Promise<ScanRow[]> {
+  const rs = await sql.execute({ sql: 'SELECT id, station, source, raw, received_at, outcome, message, result FROM scans WHERE station = ? ORDER BY received_at DESC, rowid DESC LIMIT ?', args: [station, limit] })
+  return rs.rows.map(r => ({ id: String(r.id), station: String(r.station), source: String(r.source), raw: String(r.raw), receivedAt: String(r.received_at), outcome: String(r.outcome), message: String(r.message), result: String(r.result) }))
+}
+
+export async function getStationState (sql: Sql, station: string): Promise<string | null> {
+  const rs = await sql.execute({ sql: 'SELECT state FROM station_state WHERE station = ?', args: [station] })
+  return rs.rows[0] ? String(rs.rows[0].state) : null
+}
+
+export async function putStationState (sql: Sql, station: string, state: string, at: string): Promise<void> {
+  await sql.execute({
+    sql: 'INSERT INTO station_state (station, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (station) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+    args: [station, state, at]
+  })
+}
