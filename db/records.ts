@@ -158,7 +158,7 @@ export async function listBalances (sql: Sql, lotIds: number[]): Promise<Map<num
     b.onHand += q
     out.set(id, b)
   }
-  for (const b of out.values()) b.onHand = Math.round(b.onHand * 1e6) / 1e6
+  for (const b of out.values()) b.onHand = Math.round(b.onHand * 1e9) / 1e9 // as roundQuantity in domain/units.ts
   return out
 }
 
@@ -239,6 +239,11 @@ const toBatch = (r: Row): BatchRow => ({
 })
 export async function getBatch (sql: Sql, code: string): Promise<BatchRow | null> {
   const rs = await sql.execute({ sql: `${batchSelect} WHERE b.code = ?`, args: [code] })
+  return rs.rows[0] ? toBatch(rs.rows[0]) : null
+}
+/** The batch a batch_open event opened (that event cannot carry batch_id: the batch row is written after it). */
+export async function getBatchByOpenEvent (sql: Sql, eventId: number): Promise<BatchRow | null> {
+  const rs = await sql.execute({ sql: `${batchSelect} WHERE b.open_event_id = ?`, args: [eventId] })
   return rs.rows[0] ? toBatch(rs.rows[0]) : null
 }
 export async function getBatchById (sql: Sql, id: number): Promise<BatchRow | null> {

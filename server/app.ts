@@ -11,6 +11,9 @@ import { createLots } from './domain/lots.ts'
 import { createMasterData } from './domain/master-data.ts'
 import { createStations, type LabelRequest, type StationDef } from './domain/stations.ts'
 import { EventEmitter } from 'node:events'
+import { createPallets } from './domain/pallets.ts'
+import type { LabelService } from './labels.ts'
+import type { PrintQueue } from './print-queue.ts'
 import apiRoutes from './routes/api/index.ts'
 import healthRoutes from './routes/health.ts'
 import { ErrorSchema, EventSchema, LotSchema } from './routes/api/schemas.ts'
@@ -28,6 +31,10 @@ export interface Deps {
   /** Emits 'hardware' events `{ station, ... }` when a scanner or printer changes state. */
   hardwareEvents?: EventEmitter
   repeatWindowMs?: number
+  printQueue?: PrintQueue
+  labels?: LabelService
+  /** The plant's GS1 company prefix, for SSCCs. */
+  companyPrefix?: string
 }
 
 declare module 'fastify' {
@@ -38,6 +45,9 @@ declare module 'fastify' {
     stations: ReturnType<typeof createStations>
     hardwareStatus: (station: string) => unknown
     hardwareEvents: EventEmitter
+    pallets: ReturnType<typeof createPallets>
+    printQueue: PrintQueue | null
+    labels: LabelService | null
     db: Db
   }
 }
@@ -48,12 +58,16 @@ const STATUS: Record<DomainErrorCode, number> = {
 
 /** Registers plugins and routes; opens nothing itself (main.ts creates the real things). */
 export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
-  const app = Fastify({ bodyLimit: 1024 * 1024, ...opts }).withTypeProvider<TypeBoxTypeProvider>()
+  // Unknown fields are refused (422), not silently dropped: a misspelt field must not lose data.
+  const app = Fastify({ bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false } }, ...opts }).withTypeProvider<TypeBoxTypeProvider>()
   app.decorate('db', deps.db)
   app.decorate('masterData', createMasterData(deps))
   app.decorate('lots', createLots(deps))
   app.decorate('lineage', createLineage(deps))
-  app.decorate('stations', createStations({ ...deps, lots: app.lots, masterData: app.masterData, stations: deps.stations ?? [] }))
+  app.decorate('pallets', createPallets(deps))
+  app.decorate('printQueue', deps.printQueue ?? null)
+  app.decorate('labels', deps.labels ?? null)
+  app.decorate('stations', createStations({ ...deps, lots: app.lots, masterData: app.masterData, pallets: app.pallets, stations: deps.stations ?? [] }))
   app.decorate('hardwareStatus', deps.hardwareStatus ?? (() => null))
   app.decorate('hardwareEvents', deps.hardwareEvents ?? new EventEmitter())
   app.addSchema(ErrorSchema)
@@ -64,7 +78,7 @@ export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Lotline API', version: '1', description: 'Lot tracking for food plants: receiving, production batches, shipping, traces (FSMA 204 KDEs).' },
-      tags: [{ name: 'master data' }, { name: 'events' }, { name: 'lots' }, { name: 'traces' }, { name: 'stations' }, { name: 'gs1' }]
+      tags: [{ name: 'master data' }, { name: 'events' }, { name: 'lots' }, { name: 'traces' }, { name: 'stations' }, { name: 'labels' }, { name: 'gs1' }]
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) }
   })

@@ -69,7 +69,7 @@ export interface LoadedConfig { config: Config, source: string | null }
 
 /** The configuration used when there is no file: a demo plant with simulated hardware. */
 const DEMO_DEFAULTS = {
-  plant: { name: 'Demo Bakery (sample data)', address: '100 Oven Street', city: 'Springfield', state: 'IL', zip: '62701', country: 'US', phone: '+1 217 555 0100' },
+  plant: { name: 'Demo Bakery (sample data)', gs1CompanyPrefix: '0614141', address: '100 Oven Street', city: 'Springfield', state: 'IL', zip: '62701', country: 'US', phone: '+1 217 555 0100' },
   demo: true
 }
 

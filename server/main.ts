@@ -4,6 +4,10 @@ import { createSequenceLedger } from '../db/sequences.ts'
 import { buildApp } from './app.ts'
 import { ledgerPath, type LoadedConfig } from './config.ts'
 import { loadDemoPlant } from './demo-plant.ts'
+import { createHardware, DEMO_STATIONS } from './hardware.ts'
+import { createPrintQueue } from './print-queue.ts'
+import { createLabelService } from './labels.ts'
+import { runScanLoops } from './station.ts'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 
@@ -19,7 +23,21 @@ export async function openStore (config: LoadedConfig['config']) {
 
 export async function startServer ({ config, source }: LoadedConfig) {
   const { db, ledger } = await openStore(config)
-  const deps = { db, ledger, lotFormat: config.lotNumbers.format, timeZone: config.plant.timeZone }
+  const stations = config.stations.length > 0 ? config.stations : config.demo ? DEMO_STATIONS : []
+  const hardware = createHardware(config, stations)
+  const printerKinds = new Map([...hardware.printers].map(([code, p]) => [code, p.kind]))
+  const labels = createLabelService({ db, plant: config.plant, media: hardware.media, printerKinds, publicUrl: config.server.publicUrl })
+  const printQueue = createPrintQueue({ db, printers: hardware.printers, render: labels.render })
+  printQueue.events.on('state', (state: { printer: string }) => hardware.events.emit('hardware', { station: state.printer, printer: state }))
+  const printerStates = new Map<string, unknown>()
+  printQueue.events.on('state', (state: { printer: string }) => printerStates.set(state.printer, state))
+  const deps = {
+    db, ledger, lotFormat: config.lotNumbers.format, timeZone: config.plant.timeZone,
+    stations, printQueue, labels, companyPrefix: config.plant.gs1CompanyPrefix,
+    requestLabel: labels.requester(printQueue),
+    hardwareStatus: (code: string) => ({ ...hardware.status(code), printer: printerStates.get(code) ?? null }),
+    hardwareEvents: hardware.events
+  }
   const app = await buildApp(deps, {
     logger: process.stdout.isTTY ? { level: 'info', transport: undefined } : { level: 'info' },
     trustProxy: false
@@ -29,7 +47,10 @@ export async function startServer ({ config, source }: LoadedConfig) {
     const loaded = await loadDemoPlant(deps)
     app.log.info(loaded ? `demo plant loaded: ${loaded.lots} lots, ${loaded.batches} batches, ${loaded.shipments} shipments` : 'demo mode: database already has data, demo plant not loaded')
   }
-  const close = async () => { await app.close(); db.close() }
+  const stop = new AbortController()
+  await printQueue.start()
+  void runScanLoops(app.stations, hardware.scanners, app.log, stop.signal)
+  const close = async () => { stop.abort(); await printQueue.stop(); await app.close(); db.close() }
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void close().then(() => process.exit(0)) })
   const address = await app.listen({ host: config.server.host, port: config.server.port })
   const example = await db.client.execute("SELECT code FROM lots WHERE origin = 'produced' ORDER BY id LIMIT 1")

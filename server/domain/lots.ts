@@ -270,7 +270,7 @@ export function createLots ({ db, clock = () => new Date(), lotFormat = DEFAULT_
     /** Opens a batch that inputs are fed into over time, with any first inputs, all or nothing. */
     openBatch: (input: BatchOpenInput & { inputs?: BatchProduceInput['inputs'] }): Promise<Recorded<BatchView>> => db.write(async tx => {
       const prior = await replayOf(tx, input.requestId, 'batch_open')
-      if (prior) return { ...(await batchView(tx, (await r.getBatch(tx, prior.batch!))!.id)), replayed: true }
+      if (prior) return { ...(await batchView(tx, (await r.getBatchByOpenEvent(tx, prior.id))!.id)), replayed: true }
       const { batchId } = await openIn(tx, input)
       await inputsIn(tx, batchId, input, input.inputs ?? [])
       return { ...(await batchView(tx, batchId)), replayed: false }
@@ -279,6 +279,7 @@ export function createLots ({ db, clock = () => new Date(), lotFormat = DEFAULT_
     addBatchInput: (batchCode: string, input: BatchInputInput): Promise<Recorded<BatchView>> => db.write(async tx => {
       const batch = await batchOrThrow(tx, batchCode)
       const prior = await replayOf(tx, input.requestId, 'batch_input')
+      if (prior && prior.batch !== batch.code) throw new DomainError('CONFLICT', `requestId ${input.requestId} was already used for batch ${prior.batch}`, { requestId: input.requestId })
       if (!prior) await inputIn(tx, batch, input)
       return { ...(await batchView(tx, batch.id)), replayed: prior !== null }
     }),
@@ -286,6 +287,7 @@ export function createLots ({ db, clock = () => new Date(), lotFormat = DEFAULT_
     closeBatch: (batchCode: string, input: BatchCloseInput): Promise<Recorded<BatchView>> => db.write(async tx => {
       const batch = await batchOrThrow(tx, batchCode)
       const prior = await replayOf(tx, input.requestId, 'batch_close')
+      if (prior && prior.batch !== batch.code) throw new DomainError('CONFLICT', `requestId ${input.requestId} was already used for batch ${prior.batch}`, { requestId: input.requestId })
       if (!prior) await closeIn(tx, batch, input)
       return { ...(await batchView(tx, batch.id)), replayed: prior !== null }
     }),
@@ -293,7 +295,7 @@ export function createLots ({ db, clock = () => new Date(), lotFormat = DEFAULT_
     /** A whole batch in one transaction: open, every input, close. All or nothing. */
     produce: (input: BatchProduceInput): Promise<Recorded<BatchView>> => db.write(async tx => {
       const prior = await replayOf(tx, input.requestId, 'batch_open')
-      if (prior) return { ...(await batchView(tx, (await r.getBatch(tx, prior.batch!))!.id)), replayed: true }
+      if (prior) return { ...(await batchView(tx, (await r.getBatchByOpenEvent(tx, prior.id))!.id)), replayed: true }
       if (!Array.isArray(input.inputs) || input.inputs.length === 0) throw new DomainError('INVALID', 'A batch needs at least one input lot')
       const { batchId } = await openIn(tx, input)
       await inputsIn(tx, batchId, input, input.inputs)
@@ -309,7 +311,7 @@ export function createLots ({ db, clock = () => new Date(), lotFormat = DEFAULT_
 
     ship: (input: ShipInput): Promise<Recorded<ShipmentView>> => db.write(async tx => {
       const prior = await replayOf(tx, input.requestId, 'shipping')
-      if (prior) return { ...(await shipmentView(tx, prior.shipmentId!))!, replayed: true }
+      if (prior) return { ...(await shipmentView(tx, (await r.getShipmentByEvent(tx, prior.id))!))!, replayed: true }
       const customer = await partner(tx, input.customer, 'customer')
       const from = await location(tx, input.shipFrom)
       if (!Array.isArray(input.lines) || input.lines.length === 0) throw new DomainError('INVALID', 'A shipment needs at least one line')
@@ -343,7 +345,7 @@ export function createLots ({ db, clock = () => new Date(), lotFormat = DEFAULT_
       if (target.kind === 'void') throw new DomainError('CONFLICT', `Event ${eventId} is itself a void; record the original again instead`)
       if (target.voidedBy !== null) throw new DomainError('CONFLICT', `Event ${eventId} was already voided by event ${target.voidedBy}`)
       if (target.kind === 'batch_open') {
-        const b = (await r.getBatch(tx, target.batch!))!
+        const b = (await r.getBatchByOpenEvent(tx, target.id))!
         if (b.status !== 'open' || (await r.listBatchInputs(tx, b.id)).length > 0) {
           throw new DomainError('CONFLICT', `Batch ${b.code} has inputs or an output lot: void those first`)
         }
@@ -374,6 +376,7 @@ export function createLots ({ db, clock = () => new Date(), lotFormat = DEFAULT_
       if (prior) return { eventId: prior.id, balance: (await r.listBalances(tx, [lot.id])).get(lot.id)!, replayed: true }
       if (lot.voided) throw new DomainError('CONFLICT', `Lot ${code} was voided`)
       if (typeof input.quantity !== 'number' || !Number.isFinite(input.quantity) || input.quantity === 0) throw new DomainError('INVALID', 'quantity must be a non-zero number (negative to take away)')
+      if (Math.abs(input.quantity) > 1e9) throw new DomainError('INVALID', `quantity ${input.quantity} is not plausible`) // as checkQuantity: keeps Infinity out of the sums
       if (input.correctsEventId !== undefined && !(await r.getEvent(tx, input.correctsEventId))) throw new DomainError('NOT_FOUND', `Event ${input.correctsEventId} not found`)
       const enteredUnit = normalizeUnit(input.unit ?? lot.unit)
       const quantity = convertQuantity(input.quantity, enteredUnit, lot.unit)

@@ -65,7 +65,7 @@ export function createMasterData ({ db, clock = () => new Date() }: { db: Db, cl
         variety: input.variety ?? null,
         packSize: input.packSize ?? null,
         packStyle: input.packStyle ?? null,
-        netWeightKg: input.netWeightKg ?? null
+        netWeightKg: checkWeight(input.netWeightKg ?? null)
       }
       const id = await insertUnique('Product', p.code, () => db.write(tx => q.insertProduct(tx, { ...p, createdAt: now() })))
       return { id, ...p }
@@ -134,6 +134,12 @@ function checkCode (v: string, field: string, re = /^[A-Za-z0-9][A-Za-z0-9._\-/]
   const t = (v ?? '').trim()
   if (!re.test(t)) throw new DomainError('INVALID', `${field} "${v}" is not valid: use ${rule}`)
   return t
+}
+
+/** The schema lets "Infinity" through (coerced to a number); the database cannot store it. */
+function checkWeight (kg: number | null): number | null {
+  if (kg !== null && !(Number.isFinite(kg) && kg > 0)) throw new DomainError('INVALID', `netWeightKg ${kg} must be a positive number of kilograms`)
+  return kg
 }
 
 /** GTIN-8/12/13 are written as GTIN-14 with leading zeros, as GS1 (01) carries them. */

@@ -3,6 +3,7 @@ import { DomainError } from './errors.ts'
 import type { Gs1Scan } from './gs1.ts'
 import type { Lots } from './lots.ts'
 import type { MasterData } from './master-data.ts'
+import type { Pallets } from './pallets.ts'
 import type { ScanInput } from './scan-input.ts'
 import type { LabelRequest, StationDef } from './stations.ts'
 import type { Lot, Product, ReferenceDocument } from './types.ts'
@@ -59,7 +60,7 @@ const good = (outcome: Outcome, message: string, pending?: Pending): Partial => 
 const refuse = (message: string): never => { throw new DomainError('CONFLICT', message) }
 
 /** The per-kind rules: what a scan means at a receiving dock, a production line, a shipping dock. */
-export function createScanFlows ({ lots, masterData, requestLabel }: { lots: Lots, masterData: MasterData, requestLabel?: LabelRequest }) {
+export function createScanFlows ({ lots, masterData, pallets, requestLabel }: { lots: Lots, masterData: MasterData, pallets?: Pallets, requestLabel?: LabelRequest }) {
   /** A weight or count on the label, in `unit` when it converts exactly; null when the label has none. */
   function labelQuantity (g: Gs1Scan, unit: string): number | null {
     if (g.netWeight) {
@@ -145,7 +146,17 @@ export function createScanFlows ({ lots, masterData, requestLabel }: { lots: Lot
     if (g?.sscc && s.lines.some(l => l.ssccs.includes(g.sscc!))) {
       return { outcome: 'duplicate', signal: 'bad', message: `Pallet ${g.sscc} is already on this shipment: not counted again` }
     }
-    if (g?.sscc && !g.lot) return refuse(`Pallet ${g.sscc}: scan its content barcode (GTIN, count and lot) to add it`)
+    if (g?.sscc && !g.lot) {
+      // The SSCC barcode alone: a pallet we built is known by its SSCC; another one needs its content barcode.
+      const pallet = await pallets?.get(g.sscc)
+      if (!pallet) return refuse(`Pallet ${g.sscc} was not built here: scan its content barcode (GTIN, count and lot) to add it`)
+      const lot = (await lots.getLot(pallet.lot))!.lot
+      const left = await usable(lot)
+      const line = s.lines.find(l => l.lot === lot.code)
+      if ((line?.quantity ?? 0) + pallet.count > left + 1e-6) return refuse(`Lot ${lot.code} has only ${formatQuantity(left, lot.unit)} left`)
+      addLine(s, lot, pallet.count, { sscc: g.sscc })
+      return good('added', `Pallet ${g.sscc}: ${formatQuantity(pallet.count, lot.unit)} of lot ${lot.code} added`)
+    }
     const lot = await resolveLot(input)
     if (lot.origin !== 'produced') return refuse(`Lot ${lot.code} is an ingredient we received, not a product we ship`)
     const serial = g?.serial && g.gtin ? `${g.gtin}/${g.serial}` : null

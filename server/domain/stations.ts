@@ -5,6 +5,7 @@ import * as q from '../../db/stations.ts'
 import { DomainError } from './errors.ts'
 import type { Lots } from './lots.ts'
 import type { MasterData } from './master-data.ts'
+import type { Pallets } from './pallets.ts'
 import { readScan } from './scan-input.ts'
 import { createScanFlows, type Answer, type ScanResult, type StationState } from './station-flows.ts'
 import type { ReferenceDocument } from './types.ts'
@@ -24,6 +25,7 @@ export interface StationsDeps {
   /** Identical scans at one station inside this window count once (ms). Default 1500. */
   repeatWindowMs?: number
   requestLabel?: LabelRequest
+  pallets?: Pallets
 }
 
 export type ScanSourceKind = 'serial' | 'keyboard' | 'api'
@@ -33,13 +35,13 @@ export type ScanSourceKind = 'serial' | 'keyboard' | 'api'
  * replayed with the same id returns the first answer and records nothing again. Operations on one
  * station run one at a time. Results and state changes are published on `events` for the pages.
  */
-export function createStations ({ db, lots, masterData, stations, clock = () => new Date(), repeatWindowMs = 1500, requestLabel }: StationsDeps) {
+export function createStations ({ db, lots, masterData, pallets, stations, clock = () => new Date(), repeatWindowMs = 1500, requestLabel }: StationsDeps) {
   const events = new EventEmitter()
   events.setMaxListeners(0)
   const byCode = new Map(stations.map(s => [s.code.toUpperCase(), s]))
   const chains = new Map<string, Promise<unknown>>()
   const lastScan = new Map<string, { raw: string, at: number }>()
-  const flows = createScanFlows({ lots, masterData, requestLabel })
+  const flows = createScanFlows({ lots, masterData, pallets, requestLabel })
 
   function station (code: string): StationDef {
     const s = byCode.get(code.toUpperCase())

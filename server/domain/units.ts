@@ -39,9 +39,12 @@ export function convertQuantity (quantity: number, from: string, to: string): nu
   return roundQuantity(quantity * a.toBase / b.toBase)
 }
 
-/** Quantities are kept to 6 decimals of their unit: enough for grams of a kilogram lot, free of float dust. */
+/**
+ * Quantities are kept to 9 decimals of their unit: enough for an exact pound in a kilogram lot
+ * (1 lb = 0.45359237 kg, so 10 lb = 4.5359237 kg), free of float dust.
+ */
 export function roundQuantity (q: number): number {
-  return Math.round(q * 1e6) / 1e6
+  return Math.round(q * 1e9) / 1e9
 }
 
 /** Formats a quantity for a person: at most 3 decimals, no trailing zeros. */

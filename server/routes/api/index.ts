@@ -8,6 +8,7 @@ import trace from './trace.ts'
 import events from './events.ts'
 import stations from './stations.ts'
 import gs1 from './gs1.ts'
+import labels from './labels.ts'
 
 const api: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(masterData)
@@ -19,6 +20,7 @@ const api: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(events)
   await app.register(stations)
   await app.register(gs1)
+  await app.register(labels)
 }
 
 export default api
