@@ -61,22 +61,27 @@ export interface ShipmentLineRow {
   unit: string
   refDocType: string | null
   refDocNumber: string | null
-  customer: Row
+  customerCode: string
   shipFrom: string
 }
-const listShipmentLinesSql = `SELECT m.lot_id, s.id AS shipment_id, s.event_id, e.occurred_at, -m.quantity AS quantity, l.unit, e.ref_doc_type, e.ref_doc_number,
-    c.id, c.code, c.role, c.name, c.contact, c.email, c.phone, c.address, c.city, c.state, c.zip, c.country, c.gln, loc.code AS ship_from
+type ShipmentLineTuple = [number, number, number, string, string, string, string | null, string | null, string, string]
+/**
+ * One row holding every line as a JSON array: a lot used in thousands of batches reaches tens of
+ * thousands of shipment lines, and @libsql/client builds a row object property by property
+ * (~9 µs a row of 10 columns), while JSON.parse takes well under 1 µs a line. Quantities go as
+ * 17-digit text because SQLite's JSON writes reals with 15 significant digits.
+ */
+const listShipmentLinesSql = `SELECT json_group_array(json_array(m.lot_id, s.id, s.event_id, e.occurred_at, printf('%!.17g', -m.quantity), l.unit,
+      e.ref_doc_type, e.ref_doc_number, c.code, loc.code) ORDER BY e.occurred_at, s.id) AS lines
   FROM live_movements m JOIN shipments s ON s.id = m.shipment_id JOIN events e ON e.id = s.event_id JOIN lots l ON l.id = m.lot_id
   JOIN partners c ON c.id = s.customer_id JOIN locations loc ON loc.id = s.ship_from_id
-  WHERE m.kind = 'shipped' AND m.lot_id IN (SELECT value FROM json_each(?))
-  ORDER BY e.occurred_at, s.id`
-/** Shipment lines of the given lots: who received them, when, how much, on which document. */
+  WHERE m.kind = 'shipped' AND m.lot_id IN (SELECT value FROM json_each(?))`
+/** Shipment lines of the given lots, oldest first: who received them (customer code), when, how much, on which document. */
 export async function listShipmentLines (sql: Sql, lotIds: number[]): Promise<ShipmentLineRow[]> {
   const rs = await sql.execute({ sql: listShipmentLinesSql, args: [JSON.stringify(lotIds)] })
-  return rs.rows.map(r => ({
-    lotId: Number(r.lot_id), shipmentId: Number(r.shipment_id), eventId: Number(r.event_id), shipDate: String(r.occurred_at), quantity: Number(r.quantity),
-    unit: String(r.unit), refDocType: r.ref_doc_type === null ? null : String(r.ref_doc_type), refDocNumber: r.ref_doc_number === null ? null : String(r.ref_doc_number),
-    customer: r, shipFrom: String(r.ship_from)
+  const lines = JSON.parse(String(rs.rows[0]!.lines)) as ShipmentLineTuple[]
+  return lines.map(([lotId, shipmentId, eventId, shipDate, quantity, unit, refDocType, refDocNumber, customerCode, shipFrom]) => ({
+    lotId, shipmentId, eventId, shipDate, quantity: Number(quantity), unit, refDocType, refDocNumber, customerCode, shipFrom
   }))
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts'
 import * as lin from '../../db/lineage.ts'
-import { listPartnersByCode, toPartner } from '../../db/master.ts'
+import { listPartnersByCode } from '../../db/master.ts'
 import { listBalances, listLotsById, getLotByCode } from '../../db/records.ts'
 import { emptyBalance } from './lots.ts'
 import type { Lot, MassBalance, Partner, ReferenceDocument } from './types.ts'
@@ -76,15 +76,17 @@ export function createLineage ({ db, clock = () => new Date() }: { db: Db, clock
           })
         }
         const shipments: TraceShipment[] = shipLines.map(s => ({
-          lot: codeOf(s.lotId), product: byId.get(s.lotId)!.product.code, customer: String(s.customer.code), shipmentId: s.shipmentId,
+          lot: codeOf(s.lotId), product: byId.get(s.lotId)!.product.code, customer: s.customerCode, shipmentId: s.shipmentId,
           shipDate: s.shipDate, shipFrom: s.shipFrom, quantity: s.quantity, unit: s.unit,
           referenceDocument: s.refDocNumber === null ? null : { type: s.refDocType ?? '', number: s.refDocNumber }
         }))
+        // Each customer's record once, not once per shipment line (a widely used lot reaches tens of thousands).
+        const customerRecords = new Map((await listPartnersByCode(tx, [...new Set(shipLines.map(s => s.customerCode))])).map(p => [p.code, p]))
         const customers = new Map<string, { customer: Partner, shipments: TraceShipment[] }>()
         for (const [i, s] of shipLines.entries()) {
-          const c = customers.get(String(s.customer.code)) ?? { customer: toPartner(s.customer), shipments: [] }
+          const c = customers.get(s.customerCode) ?? { customer: customerRecords.get(s.customerCode)!, shipments: [] }
           c.shipments.push(shipments[i]!)
-          customers.set(String(s.customer.code), c)
+          customers.set(s.customerCode, c)
         }
         const received = [...backIds].map(id => byId.get(id)!).filter(l => l.origin === 'received' && l.supplier)
         const partners = new Map((await listPartnersByCode(tx, [...new Set(received.map(l => l.supplier!.code))])).map(p => [p.code, p]))

@@ -61,6 +61,8 @@ export interface ShipInput extends Actor, Idempotent {
   shippedAt?: string
   referenceDocument?: ReferenceDocument
   lines: Array<QuantityInput & { lot: string }>
+  /** SSCCs of the pallets on the truck. */
+  pallets?: string[]
   note?: string
 }
 
@@ -327,6 +329,10 @@ export function createLots ({ db, clock = () => new Date(), lotFormat = DEFAULT_
           if (e instanceof DomainError) throw new DomainError(e.code, `lines[${i}]: ${e.message}`, { ...e.details, index: i })
           throw e
         }
+      }
+      for (const sscc of new Set(input.pallets ?? [])) {
+        if (!/^\d{18}$/.test(sscc)) throw new DomainError('INVALID', `"${sscc}" is not an SSCC (18 digits)`)
+        await tx.execute({ sql: 'INSERT INTO shipment_pallets (shipment_id, sscc) VALUES (?, ?)', args: [shipmentId, sscc] })
       }
       return { ...(await shipmentView(tx, shipmentId))!, replayed: false }
     }),

@@ -29,8 +29,17 @@ export function createPallets ({ db, companyPrefix, ledger = createSequenceLedge
         const lot = await r.getLotByCode(tx, input.lot)
         if (!lot) throw new DomainError('NOT_FOUND', `Lot ${input.lot} not found`)
         if (lot.origin !== 'produced' || !lot.product.gtin) throw new DomainError('INVALID', `Lot ${lot.code} is not a finished product with a GTIN: a GS1 pallet label needs one`)
-        const left = await r.getOnHand(tx, lot.id)
-        if (input.count > left + 1e-6) throw new DomainError('INSUFFICIENT_QUANTITY', `Lot ${lot.code} has ${formatQuantity(left, lot.unit)} left; a pallet of ${input.count} was asked for`)
+        // Cases already on pallets that have not shipped are spoken for.
+        const held = await tx.execute({
+          sql: `SELECT COALESCE(SUM(p.count), 0) AS n FROM pallets p WHERE p.lot_id = ? AND NOT EXISTS (
+              SELECT 1 FROM shipment_pallets sp JOIN shipments s ON s.id = sp.shipment_id
+              WHERE sp.sscc = p.sscc AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.event_id = s.event_id))`,
+          args: [lot.id]
+        })
+        const left = await r.getOnHand(tx, lot.id) - Number(held.rows[0]!.n)
+        if (input.count > left + 1e-6) {
+          throw new DomainError('INSUFFICIENT_QUANTITY', `Lot ${lot.code} has ${formatQuantity(Math.max(left, 0), lot.unit)} left that is not already on a pallet; a pallet of ${input.count} was asked for`)
+        }
         const scope = `sscc:${companyPrefix}`
         const serial = await nextSequence(tx, scope, ledger.floor(scope))
         ledger.record(scope, serial)

@@ -165,7 +165,7 @@ export function createStations ({ db, lots, masterData, pallets, stations, clock
       if (s.lines.length === 0) throw new DomainError('INVALID', 'The shipment has no lines: scan cases or pallets first')
       const shipment = await lots.ship({
         customer: s.customer, shipFrom: def.location, shippedAt: input.shippedAt, referenceDocument: s.referenceDocument, user: input.user, station: def.code,
-        lines: s.lines.map(l => ({ lot: l.lot, quantity: l.quantity, unit: l.unit })), requestId: `${def.code}:ship:${s.id}`
+        lines: s.lines.map(l => ({ lot: l.lot, quantity: l.quantity, unit: l.unit })), pallets: s.lines.flatMap(l => l.ssccs), requestId: `${def.code}:ship:${s.id}`
       })
       delete state.shipment
       return shipment

@@ -6,9 +6,11 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { PNG } from 'pngjs'
-import { ready as zplReady } from 'zpl-renderer-js'
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader'
 import { dotsPerMm, type LabelSize } from '../../templates/label.ts'
+
+// The CommonJS build, as hardware/file-printer.ts loads it: the ESM one sends vitest looking for a missing source map.
+const { ready: zplReady } = createRequire(import.meta.url)('zpl-renderer-js') as typeof import('zpl-renderer-js')
 
 export interface Decoded {
   format: string

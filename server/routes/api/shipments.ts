@@ -8,6 +8,7 @@ const ShipmentBody = Type.Object({
   shippedAt: Type.Optional(DateString('ship date')),
   referenceDocument: Type.Optional(RefDocSchema),
   lines: Type.Array(Type.Object({ lot: Type.String({ minLength: 1 }), ...QuantityFields }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
+  pallets: Type.Optional(Type.Array(Type.String({ pattern: '^\\d{18}$' }), { maxItems: 1000, description: 'SSCCs of the pallets shipped' })),
   note: Type.Optional(Type.String({ maxLength: 500 })),
   ...UserFields
 }, { additionalProperties: false })
