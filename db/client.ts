@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { createClient, LibsqlError, type Client, type InStatement, type ResultSet, type Transaction } from '@libsql/client'
 
 /** Fits both Client and Transaction, so a query runs inside or outside a transaction. */
@@ -26,6 +27,7 @@ export interface Db {
 }
 
 const BUSY_RETRIES = 5
+const insideWrite = new AsyncLocalStorage<boolean>()
 
 export function openDb ({ url, authToken, timeoutMs = 5000 }: DbOptions): Db {
   const client = createClient({ url, authToken, timeout: timeoutMs, intMode: 'number' })
@@ -58,7 +60,9 @@ export function openDb ({ url, authToken, timeoutMs = 5000 }: DbOptions): Db {
     client,
     url,
     write<T> (fn: (tx: Transaction) => Promise<T>): Promise<T> {
-      const run = queue.then(() => runWrite(fn))
+      // A write started inside another would wait for itself for ever: fail loudly instead.
+      if (insideWrite.getStore()) return Promise.reject(new Error('db.write() called inside another db.write(): pass the transaction down instead'))
+      const run = queue.then(() => insideWrite.run(true, () => runWrite(fn)))
       queue = run.catch(() => {})
       return run
     },

@@ -14,6 +14,8 @@ import { EventEmitter } from 'node:events'
 import { createPallets } from './domain/pallets.ts'
 import type { LabelService } from './labels.ts'
 import type { PrintQueue } from './print-queue.ts'
+import type { Auth } from './domain/auth.ts'
+import authPlugin from './auth-plugin.ts'
 import apiRoutes from './routes/api/index.ts'
 import healthRoutes from './routes/health.ts'
 import { ErrorSchema, EventSchema, LotSchema } from './routes/api/schemas.ts'
@@ -35,6 +37,10 @@ export interface Deps {
   labels?: LabelService
   /** The plant's GS1 company prefix, for SSCCs. */
   companyPrefix?: string
+  /** Who may do what (server/access.ts). Always given by main.ts; tests pass a real one with a token. */
+  auth?: Auth
+  https?: boolean
+  demo?: boolean
 }
 
 declare module 'fastify' {
@@ -45,6 +51,7 @@ declare module 'fastify' {
     stations: ReturnType<typeof createStations>
     hardwareStatus: (station: string) => unknown
     hardwareEvents: EventEmitter
+    routeList: Array<{ method: string, url: string }>
     pallets: ReturnType<typeof createPallets>
     printQueue: PrintQueue | null
     labels: LabelService | null
@@ -74,7 +81,12 @@ export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
   app.addSchema(LotSchema)
   app.addSchema(EventSchema)
 
+  // Every route, for the role-matrix test and for anyone auditing who may call what.
+  const routeList: Array<{ method: string, url: string }> = []
+  app.addHook('onRoute', r => { for (const m of [r.method].flat()) if (m !== 'HEAD') routeList.push({ method: m, url: r.url }) })
+  app.decorate('routeList', routeList)
   await app.register(formbody)
+  if (deps.auth) await app.register(authPlugin, { auth: deps.auth, https: deps.https, demo: deps.demo })
   await app.register(swagger, {
     openapi: {
       info: { title: 'Lotline API', version: '1', description: 'Lot tracking for food plants: receiving, production batches, shipping, traces (FSMA 204 KDEs).' },
@@ -98,7 +110,8 @@ export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
     }
     const status = err.statusCode ?? 500
     if (status < 500) {
-      return reply.code(status).send({ error: { code: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST', message: err.message } })
+      const code = ({ 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS' } as Record<number, string>)[status] ?? 'BAD_REQUEST'
+      return reply.code(status).send({ error: { code, message: err.message } })
     }
     req.log.error({ err, method: req.method, url: req.url, params: req.params }, 'request failed')
     return reply.code(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on the server; it has been logged' } })

@@ -4,6 +4,7 @@ import { openStore, startServer } from './main.ts'
 import { loadDemoPlant } from './demo-plant.ts'
 import { createLineage, type TraceDirection } from './domain/lineage.ts'
 import { formatTrace } from './trace-text.ts'
+import { createAuth, type Role } from './domain/auth.ts'
 
 const HELP = `lotline: lot tracking for food plants
 
@@ -12,6 +13,8 @@ Usage:
   lotline migrate               create or upgrade the database
   lotline demo                  load the demo plant into an empty database
   lotline trace <lot> [--direction backward|forward|both] [--json]
+  lotline token create --role <operator|supervisor|admin|integration> --name <name>
+                                prints a new API token on its last line (shown once)
 
 Configuration: lotline.config.json in this folder, or the file named by LOTLINE_CONFIG.
 Environment: PORT, HOST, LOTLINE_DB_URL (default file:data/lotline.db), LOTLINE_DB_AUTH_TOKEN.`
@@ -20,7 +23,10 @@ export async function main (argv = process.argv.slice(2)): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { direction: { type: 'string', short: 'd', default: 'both' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } }
+    options: {
+      direction: { type: 'string', short: 'd', default: 'both' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      role: { type: 'string' }, name: { type: 'string' }
+    }
   })
   const [command, ...rest] = positionals
   if (values.help || !command) { console.log(HELP); return command ? 0 : 1 }
@@ -52,6 +58,19 @@ export async function main (argv = process.argv.slice(2)): Promise<number> {
       db.close()
       if (!trace) { console.error(`Lot ${code} not found`); return 1 }
       console.log(values.json ? JSON.stringify(trace, null, 2) : formatTrace(trace))
+      return 0
+    }
+    case 'token': {
+      const roles = ['operator', 'supervisor', 'admin', 'integration']
+      if (rest[0] !== 'create' || !values.role || !roles.includes(values.role) || !values.name) {
+        console.error(`Usage: lotline token create --role <${roles.join('|')}> --name <name>`)
+        return 2
+      }
+      const { db } = await openStore(loaded.config)
+      const token = await createAuth({ db }).createToken({ role: values.role as Role, name: values.name, createdBy: `cli:${process.env.USER ?? 'unknown'}` })
+      db.close()
+      console.log(`Token for ${values.name} (${values.role}). Send it as "Authorization: Bearer <token>". It is shown only now:`)
+      console.log(token)
       return 0
     }
     default:

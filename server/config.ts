@@ -48,7 +48,11 @@ export const ConfigSchema = Type.Object({
   server: Type.Object({
     host: Type.String({ default: '0.0.0.0' }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
-    publicUrl: Type.Optional(Type.String({ description: 'how phones and labels reach this server, e.g. http://lotline.plant.lan:3000' }))
+    publicUrl: Type.Optional(Type.String({ description: 'how phones and labels reach this server, e.g. http://lotline.plant.lan:3000' })),
+    https: Type.Optional(Type.Object({
+      cert: Type.String({ minLength: 1, description: 'PEM file of the plant\'s own certificate' }),
+      key: Type.String({ minLength: 1, description: 'PEM file of its private key' })
+    }, { additionalProperties: false }))
   }, { additionalProperties: false, default: {} }),
   db: Type.Object({
     url: Type.String({ minLength: 1, default: 'file:data/lotline.db' }),

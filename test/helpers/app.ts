@@ -5,7 +5,9 @@ import { onTestFinished } from 'vitest'
 import { openDb, type Db } from '../../db/client.ts'
 import { migrate } from '../../db/migrate.ts'
 import { createSequenceLedger } from '../../db/sequences.ts'
+import type { InjectOptions } from 'fastify'
 import { buildApp, type Deps } from '../../server/app.ts'
+import { createAuth } from '../../server/domain/auth.ts'
 
 /** A fixed clock: 2026-11-25 10:00 UTC, unless a test moves it. */
 export const FIXED_NOW = new Date('2026-11-25T10:00:00Z')
@@ -31,9 +33,19 @@ export async function testDb ({ file = false } = {}): Promise<Db & { path: strin
 export async function buildTestApp (overrides: Partial<Deps> & { file?: boolean } = {}) {
   const { file, ...rest } = overrides
   const db = rest.db ?? await testDb({ file })
-  const app = await buildApp({ db, clock: () => FIXED_NOW, ledger: createSequenceLedger(null), timeZone: 'UTC', ...rest })
+  const auth = rest.auth ?? createAuth({ db })
+  const token = await auth.createToken({ role: 'admin', name: 'tests', createdBy: 'tests' })
+  const app = await buildApp({ db, clock: () => FIXED_NOW, ledger: createSequenceLedger(null), timeZone: 'UTC', auth, ...rest })
   onTestFinished(() => app.close())
-  return app
+  // Every request is authenticated with an admin API token unless the test sends its own
+  // Authorization or cookie header (the role-matrix and login tests do).
+  const inject = app.inject.bind(app) as (o: InjectOptions) => ReturnType<typeof app.inject>
+  ;(app as { inject: unknown }).inject = (o: InjectOptions) => {
+    const headers = (o.headers ?? {}) as Record<string, string>
+    const own = 'authorization' in headers || 'cookie' in headers
+    return inject({ ...o, headers: own ? headers : { ...headers, authorization: `Bearer ${token}` } })
+  }
+  return Object.assign(app, { adminToken: token })
 }
 
 type App = Awaited<ReturnType<typeof buildTestApp>>

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { onTestFinished } from 'vitest'
@@ -19,8 +19,24 @@ export async function freePort (): Promise<number> {
 
 export interface ServerProcess { url: string, child: ChildProcess, output: () => string, stop: () => Promise<void> }
 
+/** The admin API token of the database the tests' servers use: every request is authenticated. */
+let token: string | null = null
+const tokens = new Map<string, string>()
+
+/** fetch with the tests' admin token. */
+export function authFetch (url: string, init: RequestInit = {}) {
+  return fetch(url, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string> | undefined) } })
+}
+
 /** Runs the real `lotline serve` in its own process and waits until /health answers. */
 export async function startServerProcess (env: Record<string, string>, cwd: string): Promise<ServerProcess> {
+  // Made once per folder (one database) with the real CLI, as an admin would.
+  const key = `${cwd}|${env.LOTLINE_DB_URL ?? ''}`
+  if (!tokens.has(key)) {
+    const out = execFileSync(process.execPath, [BIN, 'token', 'create', '--role', 'admin', '--name', 'tests'], { cwd, env: { ...process.env, ...env } }).toString().trim().split('\n')
+    tokens.set(key, out[out.length - 1]!)
+  }
+  token = tokens.get(key)!
   const port = await freePort()
   const child = spawn(process.execPath, [BIN, 'serve'], { cwd, env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
@@ -38,7 +54,7 @@ export async function startServerProcess (env: Record<string, string>, cwd: stri
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`)
     try {
-      const res = await fetch(`${url}/health`)
+      const res = await authFetch(`${url}/health`)
       if (res.ok) break
     } catch {}
     if (Date.now() > deadline) throw new Error(`server did not answer /health within 20 s:\n${out}`)
@@ -48,6 +64,6 @@ export async function startServerProcess (env: Record<string, string>, cwd: stri
 }
 
 export async function postJson (url: string, body: unknown) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await authFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
   return { status: res.status, body: await res.json() as any }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, onTestFinished, test } from 'vitest'
 import { startFakeZebra } from '../helpers/fake-zebra.ts'
-import { postJson, startServerProcess } from '../helpers/server-process.ts'
+import { postJson, startServerProcess, authFetch } from '../helpers/server-process.ts'
 
 async function poll<T> (fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms
@@ -37,18 +37,18 @@ test('a server killed while sending a label: after restart the label is "uncerta
   zebra.neverRead(true)
   const job = (await postJson(`${server.url}/api/v1/lots/${lot}/labels`, { station: 'RCV1', user: 'ana' })).body.job
   const jobUrl = () => `${server.url}/api/v1/print-jobs/${job.id}`
-  await poll(async () => (await (await fetch(jobUrl())).json() as any).job.status, s => s === 'sending')
+  await poll(async () => (await (await authFetch(jobUrl())).json() as any).job.status, s => s === 'sending')
   server.child.kill('SIGKILL')
   await new Promise(resolve => server.child.once('exit', resolve))
 
   zebra.neverRead(false)
   server = await startServerProcess({}, dir)
-  const after = await poll(async () => (await (await fetch(jobUrl())).json() as any).job, j => j.status !== 'sending' && j.status !== 'queued')
+  const after = await poll(async () => (await (await authFetch(jobUrl())).json() as any).job, j => j.status !== 'sending' && j.status !== 'queued')
   expect(after).toMatchObject({ status: 'uncertain', lastError: expect.stringMatching(/server stopped/) })
   // The lot itself is safe, and a reprint (a person's decision) prints once.
-  expect((await (await fetch(`${server.url}/api/v1/lots/${lot}`)).json() as any).balance.onHand).toBe(100)
+  expect((await (await authFetch(`${server.url}/api/v1/lots/${lot}`)).json() as any).balance.onHand).toBe(100)
   const reprint = (await postJson(`${jobUrl()}/reprint`, { user: 'ana', reason: 'check after power cut: not printed' })).body.job
-  await poll(async () => (await (await fetch(`${server.url}/api/v1/print-jobs/${reprint.id}`)).json() as any).job.status, s => s === 'sent')
+  await poll(async () => (await (await authFetch(`${server.url}/api/v1/print-jobs/${reprint.id}`)).json() as any).job.status, s => s === 'sent')
   await new Promise(resolve => setTimeout(resolve, 300))
   expect(zebra.jobs.map(b => b.toString())).toEqual([expect.stringContaining('REPRINT 1')])
 }, 90_000)

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, onTestFinished, test } from 'vitest'
-import { postJson, startServerProcess } from '../helpers/server-process.ts'
+import { postJson, startServerProcess, authFetch } from '../helpers/server-process.ts'
 import { socatInstalled, startPtyPair } from '../helpers/socat.ts'
 
 const GS = '\x1d'
@@ -35,8 +35,8 @@ describe.skipIf(!socatInstalled)('a real server process reading a serial scanner
       ['/api/v1/partners', { code: 'MILL', role: 'supplier', name: 'Prairie Mills' }],
       ['/api/v1/products', { code: 'FLOUR', name: 'Flour', unit: 'kg', gtin: GTIN }]
     ] as const) expect((await postJson(server.url + path, body)).status).toBe(201)
-    const station = async () => (await fetch(`${server.url}/api/v1/stations/RCV1`)).json() as Promise<any>
-    const health = async () => (await fetch(`${server.url}/health`)).json() as Promise<any>
+    const station = async () => (await authFetch(`${server.url}/api/v1/stations/RCV1`)).json() as Promise<any>
+    const health = async () => (await authFetch(`${server.url}/health`)).json() as Promise<any>
     await poll(health, h => h.stations[0].scanner?.state === 'connected')
 
     // A scan split across two writes arrives as one.

@@ -31,7 +31,7 @@ test('every scan result reaches the station page at once over server-sent events
   const app = await buildTestApp({ stations: [{ code: 'RCV1', kind: 'receiving', location: 'DOCK1' }, { code: 'SHP1', kind: 'shipping', location: 'DOCK2' }], hardwareEvents, file: true })
   await seedBakery(app)
   const base = await app.listen({ host: '127.0.0.1', port: 0 })
-  const res = await fetch(`${base}/api/v1/stations/RCV1/events`)
+  const res = await fetch(`${base}/api/v1/stations/RCV1/events`, { headers: { authorization: `Bearer ${app.adminToken}` } })
   expect(res.headers.get('content-type')).toBe('text/event-stream')
   const reading = readEvents(res, evs => evs.some(e => e.event === 'scan') && evs.some(e => e.event === 'hardware'))
   await new Promise(resolve => setTimeout(resolve, 100))
