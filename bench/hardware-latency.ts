@@ -22,6 +22,7 @@ import { buildApp } from '../server/app.ts'
 import { createLabelService } from '../server/labels.ts'
 import { createPrintQueue } from '../server/print-queue.ts'
 import { runScanLoops } from '../server/station.ts'
+import { createScanSpool } from '../server/scan-spool.ts'
 import { summarize, type Summary } from './stats.ts'
 
 export interface HardwareFigures { scanToCommit: Summary | null, scanBareWrite: Summary, eventToLabel: Summary, labelBareWrite: Summary }
@@ -109,7 +110,7 @@ export async function hardwareFigures ({ scans = 200, labels = 100 } = {}): Prom
       while (!existsSync(a) || !existsSync(b)) await new Promise(resolve => setTimeout(resolve, 20))
       const scanner = createSerialScanner({ path: a, baudRate: 115200, terminator: 'CR' })
       const stop = new AbortController()
-      void runScanLoops(app.stations, new Map([['SHP1', scanner]]), app.log, stop.signal)
+      void runScanLoops(createScanSpool({ path: join(dir, 'spool.jsonl'), stations: app.stations }), new Map([['SHP1', scanner]]), app.log, stop.signal)
       while (scanner.status().state !== 'connected') await new Promise(resolve => setTimeout(resolve, 20))
       const { openSync, writeSync, closeSync } = await import('node:fs')
       const fd = openSync(b, 'w')

@@ -32,6 +32,8 @@ const insideWrite = new AsyncLocalStorage<boolean>()
 export function openDb ({ url, authToken, timeoutMs = 5000 }: DbOptions): Db {
   const client = createClient({ url, authToken, timeout: timeoutMs, intMode: 'number' })
   let queue: Promise<unknown> = Promise.resolve()
+  // An in-memory database lives in its one connection: renewing it would empty it.
+  const renew = async () => { if (!url.includes(':memory:')) await client.reconnect() }
 
   async function runWrite<T> (fn: (tx: Transaction) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
@@ -39,8 +41,12 @@ export function openDb ({ url, authToken, timeoutMs = 5000 }: DbOptions): Db {
       try {
         tx = await client.transaction('write')
       } catch (e) {
-        // Another process held the lock past the busy timeout: try again a few times before giving up.
-        if (isBusy(e) && attempt < BUSY_RETRIES) { await sleep(20 * (attempt + 1)); continue }
+        if (!isBusy(e)) throw e
+        // Another process held the lock past the busy timeout. The refused BEGIN stays "in progress"
+        // on its pooled connection and would make every later COMMIT there fail ("SQL statements in
+        // progress"), so the pool's connections are renewed before trying again.
+        await renew()
+        if (attempt < BUSY_RETRIES) { await sleep(20 * (attempt + 1)); continue }
         throw e
       }
       try {
@@ -49,6 +55,7 @@ export function openDb ({ url, authToken, timeoutMs = 5000 }: DbOptions): Db {
         return result
       } catch (e) {
         if (!tx.closed) await tx.rollback().catch(() => {})
+        if (isBusy(e)) await renew()
         throw e
       } finally {
         tx.close()

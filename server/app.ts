@@ -16,6 +16,7 @@ import type { LabelService } from './labels.ts'
 import type { PrintQueue } from './print-queue.ts'
 import type { Auth } from './domain/auth.ts'
 import authPlugin from './auth-plugin.ts'
+import { createScanSpool, type ScanSpool } from './scan-spool.ts'
 import apiRoutes from './routes/api/index.ts'
 import healthRoutes from './routes/health.ts'
 import { ErrorSchema, EventSchema, LotSchema } from './routes/api/schemas.ts'
@@ -37,6 +38,8 @@ export interface Deps {
   labels?: LabelService
   /** The plant's GS1 company prefix, for SSCCs. */
   companyPrefix?: string
+  /** File where scans wait while the database cannot be written (main.ts: beside the database). */
+  spoolPath?: string
   /** Who may do what (server/access.ts). Always given by main.ts; tests pass a real one with a token. */
   auth?: Auth
   https?: boolean
@@ -52,6 +55,7 @@ declare module 'fastify' {
     hardwareStatus: (station: string) => unknown
     hardwareEvents: EventEmitter
     routeList: Array<{ method: string, url: string }>
+    scanSpool: ScanSpool | null
     pallets: ReturnType<typeof createPallets>
     printQueue: PrintQueue | null
     labels: LabelService | null
@@ -75,8 +79,14 @@ export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
   app.decorate('printQueue', deps.printQueue ?? null)
   app.decorate('labels', deps.labels ?? null)
   app.decorate('stations', createStations({ ...deps, lots: app.lots, masterData: app.masterData, pallets: app.pallets, stations: deps.stations ?? [] }))
-  app.decorate('hardwareStatus', deps.hardwareStatus ?? (() => null))
+  app.decorate('scanSpool', deps.spoolPath ? createScanSpool({ path: deps.spoolPath, stations: app.stations, clock: deps.clock }) : null)
+  app.decorate('hardwareStatus', (code: string) => ({
+    ...(deps.hardwareStatus?.(code) as object | undefined),
+    ...(app.scanSpool ? { spool: { waiting: app.scanSpool.waitingFor(code), dbError: app.scanSpool.lastError() } } : {})
+  }))
   app.decorate('hardwareEvents', deps.hardwareEvents ?? new EventEmitter())
+  app.scanSpool?.events.on('spool', (e: { station: string }) => app.hardwareEvents.emit('hardware', { station: e.station, spool: e }))
+  app.addHook('onClose', async () => app.scanSpool?.stop())
   app.addSchema(ErrorSchema)
   app.addSchema(LotSchema)
   app.addSchema(EventSchema)

@@ -137,3 +137,10 @@ export function ledgerPath (config: Config, cwd = process.cwd()): string | null 
   if (url.startsWith('file:')) return resolve(cwd, url.slice('file:'.length).split('?')[0] + '.sequences.json')
   return resolve(cwd, 'data/lotline-sequences.json')
 }
+
+/** Where scans wait while the database cannot be written: on this kiosk's own disk. */
+export function spoolPath (config: Config, cwd = process.cwd()): string {
+  const url = config.db.url
+  if (url.startsWith('file:') && url !== 'file::memory:') return resolve(cwd, url.slice('file:'.length).split('?')[0] + '.scan-spool.jsonl')
+  return resolve(cwd, 'data/scan-spool.jsonl')
+}

@@ -2,7 +2,7 @@ import { openDb } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
 import { createSequenceLedger } from '../db/sequences.ts'
 import { buildApp } from './app.ts'
-import { ledgerPath, type LoadedConfig } from './config.ts'
+import { ledgerPath, spoolPath, type LoadedConfig } from './config.ts'
 import { loadDemoPlant } from './demo-plant.ts'
 import { createHardware, DEMO_STATIONS } from './hardware.ts'
 import { createPrintQueue } from './print-queue.ts'
@@ -40,7 +40,8 @@ export async function startServer ({ config, source }: LoadedConfig) {
     requestLabel: labels.requester(printQueue),
     hardwareStatus: (code: string) => ({ ...hardware.status(code), printer: printerStates.get(code) ?? null }),
     hardwareEvents: hardware.events,
-    auth, demo: config.demo, https: Boolean(config.server.https)
+    auth, demo: config.demo, https: Boolean(config.server.https),
+    spoolPath: spoolPath(config)
   }
   const app = await buildApp(deps, {
     ...(config.server.https ? { https: { cert: readFileSync(config.server.https.cert), key: readFileSync(config.server.https.key) } } : {}),
@@ -58,7 +59,8 @@ export async function startServer ({ config, source }: LoadedConfig) {
   const setup = await auth.setupToken()
   const stop = new AbortController()
   await printQueue.start()
-  void runScanLoops(app.stations, hardware.scanners, app.log, stop.signal)
+  void runScanLoops(app.scanSpool!, hardware.scanners, app.log, stop.signal)
+  void app.scanSpool!.drain()
   const close = async () => { stop.abort(); await printQueue.stop(); await app.close(); db.close() }
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void close().then(() => process.exit(0)) })
   const address = await app.listen({ host: config.server.host, port: config.server.port })

@@ -89,19 +89,19 @@ export function createStations ({ db, lots, masterData, pallets, stations, clock
     recentScans: async (code: string, limit?: number) => (await q.listRecentScans(db.client, station(code).code, limit)).map(r => JSON.parse(r.result) as ScanResult),
 
     /** A scan from a serial scanner, a keyboard-wedge scanner typing into a page, or the API. */
-    handleScan (code: string, raw: string, { scanId, source = 'api' }: { scanId?: string, source?: ScanSourceKind } = {}): Promise<ScanResult> {
+    handleScan (code: string, raw: string, { scanId, source = 'api', at: scannedAt }: { scanId?: string, source?: ScanSourceKind, at?: string } = {}): Promise<ScanResult> {
       scanId ??= randomUUID()
       return withState(code, async (state, def) => {
         const prior = await q.getScan(db.client, scanId)
         if (prior) return { ...(JSON.parse(prior.result) as ScanResult), replayed: true }
         const at = clock()
-        const base = { scanId, station: def.code, at: at.toISOString(), raw, replayed: false }
+        // A scan kept while the database was away is recorded with the time it was scanned.
+        const base = { scanId, station: def.code, at: scannedAt ?? at.toISOString(), raw, replayed: false }
         let result: ScanResult
         const last = lastScan.get(def.code)
         if (last && last.raw === raw && at.getTime() - last.at < repeatWindowMs) {
           result = { ...base, outcome: 'repeat', signal: 'good', message: 'Same scan again: counted once' }
         } else {
-          lastScan.set(def.code, { raw, at: at.getTime() })
           try {
             result = { ...base, ...await flows.scan(def, state, readScan(raw), scanId) }
           } catch (e) {
@@ -110,6 +110,8 @@ export function createStations ({ db, lots, masterData, pallets, stations, clock
           }
         }
         await db.write(tx => q.insertScan(tx, { id: scanId, station: def.code, source, raw, receivedAt: base.at, outcome: result.outcome, message: result.message, result: JSON.stringify(result) }))
+        // Only a scan that was recorded starts a repeat window: one kept for later must not hide its own replay.
+        if (result.outcome !== 'repeat') lastScan.set(def.code, { raw, at: at.getTime() })
         events.emit('scan', result)
         return result
       }, { isScan: true })

@@ -57,7 +57,7 @@ describe('who may do what', () => {
       for (const [who, headers] of Object.entries(callers)) {
         const res = await app.inject({ method: r.method as 'GET', url, headers, payload: r.method === 'GET' ? undefined : {} })
         const allowed = access === 'public' || (who !== 'none' && access.includes(who as 'admin'))
-        const code = res.headers['content-type']?.includes('json') ? res.json().error?.code : undefined
+        const code = String(res.headers['content-type'] ?? '').includes('json') ? res.json().error?.code : undefined
         const denied = code === 'UNAUTHORIZED' || code === 'FORBIDDEN' || (res.statusCode === 302 && String(res.headers.location).startsWith('/login'))
         if (allowed === denied) wrong.push(`${r.method} ${r.url} as ${who}: ${res.statusCode} (policy ${access === 'public' ? 'public' : access.join('/')})`)
       }

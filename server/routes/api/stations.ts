@@ -25,9 +25,18 @@ const stations: FastifyPluginAsyncTypebox = async (app) => {
         data: Type.String({ minLength: 1, maxLength: 4096, description: 'the raw scan, with ]C1-style prefix and GS (\\u001d) separators if the scanner sends them' }),
         scanId: Type.Optional(Type.String({ minLength: 8, maxLength: 64, description: 'client-made id: a retried request records nothing twice' }))
       }, { additionalProperties: false }),
-      response: { 404: errors[404] }
+      response: { 202: Any, 404: errors[404] }
     }
-  }, async (req) => app.stations.handleScan(req.params.code, req.body.data, { scanId: req.body.scanId, source: 'keyboard' }))
+  }, async (req, reply) => {
+    if (!app.scanSpool) return app.stations.handleScan(req.params.code, req.body.data, { scanId: req.body.scanId, source: 'keyboard' })
+    app.stations.get(req.params.code)
+    const result = await app.scanSpool.record(req.params.code, req.body.data, { scanId: req.body.scanId, source: 'keyboard' })
+    if (result) return result
+    return reply.code(202).send({
+      scanId: req.body.scanId ?? null, station: req.params.code.toUpperCase(), outcome: 'spooled', signal: 'ask',
+      message: `The database cannot be reached: this scan is kept on this kiosk (${app.scanSpool.waitingFor(req.params.code.toUpperCase())} waiting) and will be recorded when it is back`
+    })
+  })
 
   app.post('/stations/:code/answer', {
     schema: {
