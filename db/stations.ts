@@ -31,3 +31,16 @@ export async function putStationState (sql: Sql, station: string, state: string,
     args: [station, state, at]
   })
 }
+
+/** Scans recorded after `afterRowid` at a station, by any server sharing the database. */
+export async function listScansSince (sql: Sql, station: string, afterRowid: number): Promise<Array<{ rowid: number, id: string, result: string }>> {
+  const rs = await sql.execute({ sql: 'SELECT rowid, id, result FROM scans WHERE station = ? AND rowid > ? ORDER BY rowid LIMIT 200', args: [station, afterRowid] })
+  return rs.rows.map(r => ({ rowid: Number(r.rowid), id: String(r.id), result: String(r.result) }))
+}
+export async function lastScanRowid (sql: Sql): Promise<number> {
+  return Number((await sql.execute('SELECT COALESCE(MAX(rowid), 0) AS n FROM scans')).rows[0]!.n)
+}
+export async function stationKnown (sql: Sql, station: string): Promise<boolean> {
+  const rs = await sql.execute({ sql: 'SELECT 1 FROM station_state WHERE station = ?1 UNION ALL SELECT 1 FROM scans WHERE station = ?1 LIMIT 1', args: [station] })
+  return rs.rows.length > 0
+}

@@ -1,4 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import * as scansDb from '../../../db/stations.ts'
 import { CodeParams, errors, RefDocSchema } from './schemas.ts'
 
 const tags = ['stations']
@@ -80,25 +81,52 @@ const stations: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/stations/:code/shipment', { schema: { tags, summary: 'Shipping: drop the shipment being loaded (nothing was recorded yet)', params: CodeParams } }, async (req) => ({ state: await app.stations.cancelShipment(req.params.code) }))
 
-  app.get('/stations/:code/events', { schema: { tags, summary: 'Server-sent events: scan results, state, scanner and printer status', params: CodeParams } }, (req, reply) => {
-    const code = app.stations.get(req.params.code).code
+  // Open event streams, ended when the server closes (they would otherwise hold it open).
+  const streams = new Set<() => void>()
+  app.addHook('onClose', async () => { for (const end of streams) end() })
+
+  app.get('/stations/:code/events', { schema: { tags, summary: 'Server-sent events: scan results, state, scanner and printer status', params: CodeParams } }, async (req, reply) => {
+    const code = req.params.code.toUpperCase()
+    const local = app.stations.list().some(s => s.code === code)
+    // A station served by another kiosk server on the same database is followed through the database.
+    if (!local && !await scansDb.stationKnown(app.db.client, code)) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No station "${code}" on this server or in the database` } })
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-    send('hello', { station: code, hardware: app.hardwareStatus(code) })
+    send('hello', { station: code, local, hardware: local ? app.hardwareStatus(code) : null })
+    const sent = new Set<string>()
+    const sendScan = (scan: { scanId: string }) => {
+      if (sent.has(scan.scanId)) return
+      sent.add(scan.scanId)
+      if (sent.size > 1000) sent.delete(sent.values().next().value!)
+      send('scan', scan)
+    }
     const mine = (name: string) => (data: { station?: string }) => { if (data.station === code) send(name, data) }
-    const onScan = mine('scan'); const onState = mine('state'); const onAnswer = mine('answer'); const onHardware = mine('hardware')
+    const onScan = (data: { station?: string, scanId: string }) => { if (data.station === code) sendScan(data) }
+    const onState = mine('state'); const onAnswer = mine('answer'); const onHardware = mine('hardware')
     app.stations.events.on('scan', onScan).on('state', onState).on('answer', onAnswer)
     app.hardwareEvents.on('hardware', onHardware)
+    // Scans recorded by another server process (or replayed from its spool) arrive by polling.
+    let last = await scansDb.lastScanRowid(app.db.client)
+    let polling = false
+    const poll = setInterval(() => {
+      if (polling) return
+      polling = true
+      scansDb.listScansSince(app.db.client, code, last)
+        .then(rows => { for (const r of rows) { last = r.rowid; sendScan(JSON.parse(r.result)) } })
+        .catch(() => {})
+        .finally(() => { polling = false })
+    }, 500)
     const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
     const stop = () => {
-      clearInterval(beat)
+      clearInterval(beat); clearInterval(poll)
       app.stations.events.off('scan', onScan).off('state', onState).off('answer', onAnswer)
       app.hardwareEvents.off('hardware', onHardware)
     }
-    req.raw.on('close', stop)
-    app.addHook('onClose', async () => { stop(); res.end() })
+    const end = () => { stop(); res.end() }
+    streams.add(end)
+    req.raw.on('close', () => { stop(); streams.delete(end) })
   })
 }
 
