@@ -28,18 +28,57 @@ export interface Db {
 
 const BUSY_RETRIES = 5
 const insideWrite = new AsyncLocalStorage<boolean>()
+const commitHooks = new WeakMap<object, Array<() => Promise<void>>>()
+
+/**
+ * Runs `fn` inside the db.write() transaction `tx` after the caller's own writes, just before
+ * COMMIT: an event's audit entry is sealed there, so it covers the rows written after the event
+ * row. Returns false, registering nothing, when `tx` is not a db.write() transaction.
+ */
+export function beforeCommit (tx: Sql, fn: () => Promise<void>): boolean {
+  const hooks = commitHooks.get(tx)
+  if (!hooks) return false
+  hooks.push(fn)
+  return true
+}
+
+/**
+ * `synchronous` is per connection, and the pool opens connections itself with no hook to set it.
+ * libsql is built with SQLITE_DEFAULT_SYNCHRONOUS=2 and SQLITE_DEFAULT_WAL_SYNCHRONOUS=2 (FULL), so
+ * every new connection starts at FULL (test/db/durability.test.ts checks each one); this makes
+ * sure no write commits on a connection someone turned down. The level cannot change inside a
+ * transaction, so the (empty) one is ended, the level set and a new one begun on that connection.
+ */
+async function keepFullSync (tx: Transaction): Promise<void> {
+  const level = Number((await tx.execute('PRAGMA synchronous')).rows[0]!.synchronous)
+  if (level < 2) await tx.executeMultiple('COMMIT; PRAGMA synchronous = FULL; BEGIN IMMEDIATE')
+}
 
 export function openDb ({ url, authToken, timeoutMs = 5000 }: DbOptions): Db {
   const client = createClient({ url, authToken, timeout: timeoutMs, intMode: 'number' })
   let queue: Promise<unknown> = Promise.resolve()
   // An in-memory database lives in its one connection: renewing it would empty it.
   const renew = async () => { if (!url.includes(':memory:')) await client.reconnect() }
+  const onDisk = url.startsWith('file:') && !url.includes(':memory:')
+
+  /** BEGIN IMMEDIATE on a connection that commits with synchronous=FULL. */
+  async function begin (): Promise<Transaction> {
+    const tx = await client.transaction('write')
+    try {
+      if (onDisk) await keepFullSync(tx)
+    } catch (e) {
+      tx.close()
+      throw e
+    }
+    commitHooks.set(tx, [])
+    return tx
+  }
 
   async function runWrite<T> (fn: (tx: Transaction) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       let tx: Transaction
       try {
-        tx = await client.transaction('write')
+        tx = await begin()
       } catch (e) {
         if (!isBusy(e)) throw e
         // Another process held the lock past the busy timeout. The refused BEGIN stays "in progress"
@@ -51,6 +90,8 @@ export function openDb ({ url, authToken, timeoutMs = 5000 }: DbOptions): Db {
       }
       try {
         const result = await fn(tx)
+        const hooks = commitHooks.get(tx)!
+        for (let hook = hooks.shift(); hook; hook = hooks.shift()) await hook()
         await tx.commit()
         return result
       } catch (e) {

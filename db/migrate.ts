@@ -1,8 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { Db } from './client.ts'
+import type { Db, Sql } from './client.ts'
+import { chainHistory } from './audit.ts'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url))
+
+/** Steps SQL cannot do, run right after a migration in its transaction. */
+const AFTER: Record<number, (tx: Sql) => Promise<void>> = { 20: chainHistory }
 
 export interface MigrationResult { applied: string[], current: number }
 
@@ -27,6 +31,7 @@ export async function migrate (db: Db): Promise<MigrationResult> {
       const done = await tx.execute({ sql: 'SELECT 1 FROM schema_migrations WHERE version = ?', args: [version] })
       if (done.rows.length > 0) return false
       await tx.executeMultiple(sql)
+      await AFTER[version]?.(tx)
       await tx.execute({ sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', args: [version, file, new Date().toISOString()] })
       return true
     })

@@ -1,6 +1,7 @@
 import type { Row } from '@libsql/client'
 import type { EventKind, EventRecord, Lot, MassBalance } from '../server/domain/types.ts'
-import type { Sql } from './client.ts'
+import { beforeCommit, type Sql } from './client.ts'
+import { canonical, chainHash, nextLink, sealEvent } from './audit.ts'
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
@@ -22,15 +23,24 @@ export interface InsertEventArgs {
   note?: string | null
   requestId?: string | null
 }
-const insertEventSql = `INSERT INTO events (kind, occurred_at, recorded_at, user_name, station, location_id, partner_id, ref_doc_type, ref_doc_number,
-  batch_id, shipment_id, corrects_event_id, reason, note, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+const insertEventSql = `INSERT INTO events (id, kind, occurred_at, recorded_at, user_name, station, location_id, partner_id, ref_doc_type, ref_doc_number,
+  batch_id, shipment_id, corrects_event_id, reason, note, request_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+/**
+ * Appends an event chained to the one before it (db/audit.ts), and its audit entry, sealed just
+ * before the transaction commits so that it also covers the lots and movements written after
+ * this row. Must run inside db.write().
+ */
 export async function insertEvent (sql: Sql, a: InsertEventArgs): Promise<number> {
-  const rs = await sql.execute({
-    sql: insertEventSql,
-    args: [a.kind, a.occurredAt, a.recordedAt, a.user, a.station, a.locationId ?? null, a.partnerId ?? null, a.refDocType ?? null, a.refDocNumber ?? null,
-      a.batchId ?? null, a.shipmentId ?? null, a.correctsEventId ?? null, a.reason ?? null, a.note ?? null, a.requestId ?? null]
+  const link = await nextLink(sql, 'events')
+  const values = canonical('events', {
+    id: link.id, kind: a.kind, occurred_at: a.occurredAt, recorded_at: a.recordedAt, user_name: a.user, station: a.station, location_id: a.locationId,
+    partner_id: a.partnerId, ref_doc_type: a.refDocType, ref_doc_number: a.refDocNumber, batch_id: a.batchId, shipment_id: a.shipmentId,
+    corrects_event_id: a.correctsEventId, reason: a.reason, note: a.note, request_id: a.requestId
   })
-  return Number(rs.rows[0]!.id)
+  const seal = () => sealEvent(sql, { id: link.id, kind: a.kind, user: a.user, station: a.station, at: a.recordedAt })
+  if (!beforeCommit(sql, seal)) throw new Error('insertEvent must run inside db.write(): its audit entry is sealed when the transaction commits')
+  await sql.execute({ sql: insertEventSql, args: [...values, link.prevHash, chainHash(link.prevHash, 'events', values)] })
+  return link.id
 }
 
 export async function insertVoid (sql: Sql, eventId: number, voidEventId: number): Promise<void> {
@@ -142,14 +152,26 @@ export async function getOnHand (sql: Sql, lotId: number): Promise<number> {
   return Number(rs.rows[0]!.q)
 }
 
-const balanceSql = `SELECT m.lot_id, l.unit, m.kind, SUM(m.quantity) AS q
-  FROM live_movements m JOIN lots l ON l.id = m.lot_id
-  WHERE m.lot_id IN (SELECT value FROM json_each(?)) GROUP BY m.lot_id, m.kind`
+/**
+ * One sum per lot and kind, each read from the movements_lot index alone (migration 010), instead
+ * of a GROUP BY over live_movements: a trace asks for the balance of every lot it reaches, and a
+ * backward trace of any cookie lot reaches the salt lot with thousands of movements. Sorting those
+ * into a temporary B-tree and reading each movement row was most of a backward trace (bench/run.ts,
+ * issue 7: 3.4 ms -> 1.1 ms for a typical trace's lots). NOT IN is live_movements' NOT EXISTS
+ * (voids.event_id is never NULL) without a correlated subquery per movement. q is NULL for a kind
+ * with no live movement.
+ */
+const balanceSql = `SELECT l.id AS lot_id, l.unit, k.kind,
+    (SELECT SUM(m.quantity) FROM movements m WHERE m.lot_id = l.id AND m.kind = k.kind
+      AND m.event_id NOT IN (SELECT event_id FROM voids)) AS q
+  FROM lots l CROSS JOIN (SELECT 'adjusted' AS kind UNION ALL SELECT 'consumed' UNION ALL SELECT 'produced' UNION ALL SELECT 'received' UNION ALL SELECT 'shipped') k
+  WHERE l.id IN (SELECT value FROM json_each(?))`
 /** Mass balance of each lot: received or produced, consumed, shipped, adjusted, on hand (consumed and shipped as positive amounts). */
 export async function listBalances (sql: Sql, lotIds: number[]): Promise<Map<number, MassBalance>> {
   const out = new Map<number, MassBalance>()
   const rs = await sql.execute({ sql: balanceSql, args: [JSON.stringify(lotIds)] })
   for (const r of rs.rows) {
+    if (r.q === null) continue
     const id = Number(r.lot_id)
     const b = out.get(id) ?? { unit: String(r.unit), received: 0, produced: 0, consumed: 0, shipped: 0, adjusted: 0, onHand: 0 }
     const q = Number(r.q)

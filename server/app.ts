@@ -7,6 +7,8 @@ import type { Db } from '../db/client.ts'
 import type { SequenceLedger } from '../db/sequences.ts'
 import { DomainError, type DomainErrorCode } from './domain/errors.ts'
 import { createLineage } from './domain/lineage.ts'
+import { createExports } from './domain/exports/index.ts'
+import type { PlantInfo } from './domain/exports/types.ts'
 import { createLots } from './domain/lots.ts'
 import { createMasterData } from './domain/master-data.ts'
 import { createStations, type LabelRequest, type StationDef } from './domain/stations.ts'
@@ -19,6 +21,7 @@ import authPlugin from './auth-plugin.ts'
 import { createScanSpool, type ScanSpool } from './scan-spool.ts'
 import apiRoutes from './routes/api/index.ts'
 import healthRoutes from './routes/health.ts'
+import kioskPages from '../kiosk/pages/index.ts'
 import { ErrorSchema, EventSchema, LotSchema } from './routes/api/schemas.ts'
 
 export interface Deps {
@@ -38,6 +41,8 @@ export interface Deps {
   labels?: LabelService
   /** The plant's GS1 company prefix, for SSCCs. */
   companyPrefix?: string
+  /** The plant as configured (config `plant`): the location of receiving and transformation in FSMA 204 exports. */
+  plant?: PlantInfo
   /** File where scans wait while the database cannot be written (main.ts: beside the database). */
   spoolPath?: string
   /** Who may do what (server/access.ts). Always given by main.ts; tests pass a real one with a token. */
@@ -51,6 +56,7 @@ declare module 'fastify' {
     masterData: ReturnType<typeof createMasterData>
     lots: ReturnType<typeof createLots>
     lineage: ReturnType<typeof createLineage>
+    exporter: ReturnType<typeof createExports>
     stations: ReturnType<typeof createStations>
     hardwareStatus: (station: string) => unknown
     hardwareEvents: EventEmitter
@@ -75,6 +81,7 @@ export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
   app.decorate('masterData', createMasterData(deps))
   app.decorate('lots', createLots(deps))
   app.decorate('lineage', createLineage(deps))
+  app.decorate('exporter', createExports({ ...deps, plant: deps.plant ?? null }))
   app.decorate('pallets', createPallets(deps))
   app.decorate('printQueue', deps.printQueue ?? null)
   app.decorate('labels', deps.labels ?? null)
@@ -132,6 +139,8 @@ export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
 
   await app.register(healthRoutes)
   await app.register(apiRoutes, { prefix: '/api/v1' })
+  // Station touchscreens and supervisor pages (HTML + htmx), with /public and /vendor/htmx static files.
+  await app.register(kioskPages)
   return app
 }
 

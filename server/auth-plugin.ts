@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { accessFor } from './access.ts'
 import type { Auth, Principal } from './domain/auth.ts'
+import { withActor } from './domain/audit.ts'
 import { authPages, KIOSK_COOKIE, SESSION_COOKIE } from './auth-pages.ts'
 
 declare module 'fastify' {
@@ -73,6 +74,12 @@ async function authPlugin (app: FastifyInstance, { auth, https = false, demo = f
   app.addHook('preHandler', (req, reply, done) => {
     if (UNSAFE.has(req.method) && req.principal?.kind === 'session') return app.csrfProtection(req, reply, done)
     done()
+  })
+
+  // The audit trail records who did it, also where a domain call has no user argument (master data).
+  app.addHook('preHandler', (req, _reply, done) => {
+    if (req.principal) withActor({ user: req.principal.user, station: req.principal.station }, done)
+    else done()
   })
 
   // People are recorded as who they are, not as whatever a form says. Integrations act for their

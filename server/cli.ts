@@ -1,10 +1,18 @@
+import { existsSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { loadConfig } from './config.ts'
+import { ledgerPath, loadConfig } from './config.ts'
 import { openStore, startServer } from './main.ts'
 import { loadDemoPlant } from './demo-plant.ts'
 import { createLineage, type TraceDirection } from './domain/lineage.ts'
 import { formatTrace } from './trace-text.ts'
 import { createAuth, type Role } from './domain/auth.ts'
+import { DomainError } from './domain/errors.ts'
+import { createExports } from './domain/exports/index.ts'
+import { parseExportRequest, runExport } from './domain/exports/command.ts'
+import { openDb } from '../db/client.ts'
+import { BackupError, backupDatabase, databaseFile, restoreDatabase } from './backup.ts'
+import { formatVerifyReport, verifyDatabase } from './verify.ts'
 
 const HELP = `lotline: lot tracking for food plants
 
@@ -15,6 +23,17 @@ Usage:
   lotline trace <lot> [--direction backward|forward|both] [--json]
   lotline token create --role <operator|supervisor|admin|integration> --name <name>
                                 prints a new API token on its last line (shown once)
+  lotline verify [<file>] [--json]
+                                checks the hash chains and the file's integrity; exit 1 on any problem
+  lotline backup <file> [--force]
+                                a consistent copy while the server runs
+  lotline restore <backup> [--without-ledger]
+                                replaces the database (server stopped); keeps the sequence ledger
+  lotline export fda|epcis|csv --lot <lot> [--direction backward|forward|both] [--out FILE]
+  lotline export fda|epcis --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE]
+  lotline export kdes --shipment <id> [--out FILE]
+                                FDA spreadsheet (xlsx), EPCIS 2.0 (jsonld), trace CSV or a shipment's
+                                KDE packet (csv): writes the file, prints its path and what is in it
 
 Configuration: lotline.config.json in this folder, or the file named by LOTLINE_CONFIG.
 Environment: PORT, HOST, LOTLINE_DB_URL (default file:data/lotline.db), LOTLINE_DB_AUTH_TOKEN.`
@@ -24,8 +43,9 @@ export async function main (argv = process.argv.slice(2)): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      lot: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, shipment: { type: 'string' }, out: { type: 'string', short: 'o' },
       direction: { type: 'string', short: 'd', default: 'both' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
-      role: { type: 'string' }, name: { type: 'string' }
+      role: { type: 'string' }, name: { type: 'string' }, force: { type: 'boolean', default: false }, 'without-ledger': { type: 'boolean', default: false }
     }
   })
   const [command, ...rest] = positionals
@@ -72,6 +92,54 @@ export async function main (argv = process.argv.slice(2)): Promise<number> {
       console.log(`Token for ${values.name} (${values.role}). Send it as "Authorization: Bearer <token>". It is shown only now:`)
       console.log(token)
       return 0
+    }
+    case 'verify': {
+      const url = rest[0] ? `file:${resolve(rest[0])}` : loaded.config.db.url
+      if (url.startsWith('file:') && !existsSync(databaseFile(url))) { console.error(`No database at ${databaseFile(url)}`); return 2 }
+      const db = openDb({ url, authToken: loaded.config.db.authToken })
+      const report = await verifyDatabase(db.client).finally(() => db.close())
+      console.log(values.json ? JSON.stringify(report, null, 2) : formatVerifyReport(url, report))
+      return report.ok ? 0 : 1
+    }
+    case 'backup':
+    case 'restore': {
+      if (!rest[0]) { console.error(`Usage: lotline ${command} <file>`); return 2 }
+      const user = `cli:${process.env.USER ?? 'unknown'}`
+      try {
+        if (command === 'backup') {
+          const b = await backupDatabase(loaded.config.db.url, rest[0], { force: values.force, user })
+          console.log(`Backup written to ${b.file}: ${(b.bytes / 1e6).toFixed(1)} MB, ${b.events} events${b.lastEvent ? ` (last: event ${b.lastEvent.id}, hash ${b.lastEvent.hash.slice(0, 16)}…)` : ''}.`)
+          console.log(`Integrity check of the copy: ${b.integrity.join('; ')}`)
+          return b.integrity.join() === 'ok' ? 0 : 1
+        }
+        const r = await restoreDatabase(loaded.config.db.url, rest[0], { ledgerPath: ledgerPath(loaded.config), withoutLedger: values['without-ledger'], user })
+        console.log(`Restored ${databaseFile(loaded.config.db.url)} from ${resolve(rest[0])}.${r.keptAs ? ` The replaced database is kept as ${r.keptAs}.` : ''}`)
+        console.log(`Sequence ledger kept; ${r.raisedScopes} sequences raised to its high-water marks, so no lot number or SSCC is issued twice.`)
+        return 0
+      } catch (e) {
+        if (e instanceof BackupError) { console.error(e.message); return 1 }
+        throw e
+      }
+    }
+    case 'export': {
+      const request = parseExportRequest(rest[0], values)
+      if (typeof request === 'string') { console.error(request); return 2 }
+      const { db } = await openStore(loaded.config)
+      const { plant } = loaded.config
+      try {
+        const file = await runExport(createExports({ db, plant, timeZone: plant.timeZone, companyPrefix: plant.gs1CompanyPrefix }), request)
+        const path = resolve(values.out ?? file.filename)
+        writeFileSync(path, file.body)
+        console.log(path)
+        console.log(file.summary)
+        return 0
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e
+        console.error(e.message)
+        return e.code === 'NOT_FOUND' ? 1 : 2
+      } finally {
+        db.close()
+      }
     }
     default:
       console.error(`Unknown command "${command}".\n\n${HELP}`)

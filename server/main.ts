@@ -36,7 +36,7 @@ export async function startServer ({ config, source }: LoadedConfig) {
   printQueue.events.on('state', (state: { printer: string }) => printerStates.set(state.printer, state))
   const deps = {
     db, ledger, lotFormat: config.lotNumbers.format, timeZone: config.plant.timeZone,
-    stations, printQueue, labels, companyPrefix: config.plant.gs1CompanyPrefix,
+    stations, printQueue, labels, companyPrefix: config.plant.gs1CompanyPrefix, plant: config.plant,
     requestLabel: labels.requester(printQueue),
     hardwareStatus: (code: string) => ({ ...hardware.status(code), printer: printerStates.get(code) ?? null }),
     hardwareEvents: hardware.events,

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { Db } from '../db/client.ts'
 import * as q from '../db/print-jobs.ts'
+import { recordAudit } from '../db/audit.ts'
 import { HardwareError } from '../hardware/ports.ts'
 import type { Printer } from '../hardware/printer.ts'
 import { DomainError } from './domain/errors.ts'
@@ -129,10 +130,14 @@ export function createPrintQueue ({ db, printers, render, clock = () => new Date
     async enqueue (job: { printer: string, station?: string | null, lotCode?: string | null, template: string, data: unknown, user: string }): Promise<number> {
       if (!printers.has(job.printer)) throw new DomainError('INVALID', `No printer "${job.printer}" is configured on this server`)
       const payload = await render(job.template, job.data, { printer: job.printer })
-      const id = await db.write(tx => q.insertPrintJob(tx, {
-        printer: job.printer, station: job.station ?? null, lotCode: job.lotCode ?? null, template: job.template,
-        data: JSON.stringify(job.data), payload: toBytes(payload), user: job.user, createdAt: clock().toISOString()
-      }))
+      const id = await db.write(async tx => {
+        const id = await q.insertPrintJob(tx, {
+          printer: job.printer, station: job.station ?? null, lotCode: job.lotCode ?? null, template: job.template,
+          data: JSON.stringify(job.data), payload: toBytes(payload), user: job.user, createdAt: clock().toISOString()
+        })
+        await recordAudit(tx, { action: 'label.print', subject: job.lotCode ? `lot:${job.lotCode}` : `print-job:${id}`, user: job.user, station: job.station ?? null, at: clock().toISOString(), details: { job: id, printer: job.printer, template: job.template } })
+        return id
+      })
       await publish(job.printer, {})
       wake(job.printer)
       return id
@@ -148,10 +153,12 @@ export function createPrintQueue ({ db, printers, render, clock = () => new Date
       const id = await db.write(async tx => {
         const n = (await q.countReprints(tx, root)) + 1
         const payload = await render(original.template, JSON.parse(original.data), { printer: original.printer, reprint: n })
-        return q.insertPrintJob(tx, {
+        const id = await q.insertPrintJob(tx, {
           printer: original.printer, station: original.station, lotCode: original.lotCode, template: original.template, data: original.data,
           payload: toBytes(payload), user: user.trim(), createdAt: clock().toISOString(), reprintOf: root, reprintNumber: n, reason: reason.trim()
         })
+        await recordAudit(tx, { action: 'label.reprint', subject: original.lotCode ? `lot:${original.lotCode}` : `print-job:${root}`, user: user.trim(), station: original.station, at: clock().toISOString(), details: { job: id, reprintOf: root, reprint: n, reason: reason.trim(), printer: original.printer } })
+        return id
       })
       await publish(original.printer, {})
       wake(original.printer)

@@ -3,6 +3,7 @@ import { promisify } from 'node:util'
 import type { Db } from '../../db/client.ts'
 import { constraintOf } from '../../db/client.ts'
 import * as q from '../../db/auth.ts'
+import { recordAudit } from '../../db/audit.ts'
 import { DomainError } from './errors.ts'
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>
@@ -41,7 +42,10 @@ export async function verifyPassword (password: string, stored: string): Promise
 }
 
 /** Accounts, kiosks, tokens, sessions and lockout. Every failure is slowed, counted and then locked. */
-export function createAuth ({ db, clock = () => new Date(), onEvent = () => {} }: { db: Db, clock?: () => Date, onEvent?: (e: { action: string, subject: string, ok: boolean, detail?: string }) => void }) {
+export function createAuth ({ db, clock = () => new Date() }: { db: Db, clock?: () => Date }) {
+  /** Logins, failures and lockouts go into the audit trail, each in its own transaction. */
+  const onEvent = (e: { action: string, subject: string, ok: boolean, detail?: string }) =>
+    db.write(tx => recordAudit(tx, { action: e.action, subject: `user:${e.subject}`, user: e.subject || 'unknown', at: clock().toISOString(), details: { ok: e.ok, ...(e.detail ? { detail: e.detail } : {}) } }))
   let pepper: string | null = null
   async function keyed (value: string): Promise<string> {
     if (!pepper) {
@@ -62,14 +66,14 @@ export function createAuth ({ db, clock = () => new Date(), onEvent = () => {} }
     for (const key of keys) {
       const f = await q.getFailures(db.client, key)
       if (f?.lockedUntil && Date.parse(f.lockedUntil) > now.getTime()) {
-        onEvent({ action: 'login.locked', subject, ok: false, detail: key })
+        await onEvent({ action: 'login.locked', subject, ok: false, detail: key })
         throw new DomainError('CONFLICT', `Too many failed attempts: locked until ${new Date(f.lockedUntil).toLocaleTimeString('en-GB')}. Ask a supervisor.`)
       }
     }
     const result = await check()
     if (result !== null) {
       await db.write(async tx => { for (const key of keys) await q.clearFailures(tx, key) })
-      onEvent({ action: 'login', subject, ok: true })
+      await onEvent({ action: 'login', subject, ok: true })
       return result
     }
     let worst = 0
@@ -80,7 +84,7 @@ export function createAuth ({ db, clock = () => new Date(), onEvent = () => {} }
         await q.putFailures(tx, key, n, n >= LOCK_AFTER ? new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString() : null, now.toISOString())
       }
     })
-    onEvent({ action: 'login.failed', subject, ok: false, detail: `${worst} failed in a row` })
+    await onEvent({ action: 'login.failed', subject, ok: false, detail: `${worst} failed in a row` })
     await new Promise(resolve => setTimeout(resolve, Math.min(2000, 150 * worst)))
     throw new DomainError('INVALID', worst >= LOCK_AFTER ? `Wrong again: locked for ${LOCK_MINUTES} minutes` : 'Wrong user name, password, PIN or badge')
   }
@@ -161,7 +165,10 @@ export function createAuth ({ db, clock = () => new Date(), onEvent = () => {} }
     async createToken ({ role, name, createdBy }: { role: Role, name: string, createdBy: string }): Promise<string> {
       if (!name.trim()) throw new DomainError('INVALID', 'A token needs a name (which system uses it)')
       const token = newSecret('llt')
-      await db.write(tx => q.insertCredential(tx, { kind: 'api', name: name.trim(), role, station: null, tokenHash: sha256(token), createdBy, createdAt: clock().toISOString() }))
+      await db.write(async tx => {
+        await q.insertCredential(tx, { kind: 'api', name: name.trim(), role, station: null, tokenHash: sha256(token), createdBy, createdAt: clock().toISOString() })
+        await recordAudit(tx, { action: 'token.create', subject: `token:${name.trim()}`, user: createdBy, details: { role } })
+      })
       return token
     },
     async registerKiosk ({ name, station, createdBy }: { name: string, station: string, createdBy: string }): Promise<string> {

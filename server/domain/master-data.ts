@@ -1,6 +1,7 @@
-import type { Db } from '../../db/client.ts'
+import type { Db, Sql } from '../../db/client.ts'
 import { constraintOf } from '../../db/client.ts'
 import * as q from '../../db/master.ts'
+import { recordAudit } from '../../db/audit.ts'
 import { DomainError } from './errors.ts'
 import { isValidGs1Key } from './gs1.ts'
 import { normalizeUnit } from './units.ts'
@@ -41,6 +42,12 @@ export interface LocationInput { code: string, kind: LocationKind, name: string,
 /** Products, partners and locations: checked here, stored by db/master.ts. */
 export function createMasterData ({ db, clock = () => new Date() }: { db: Db, clock?: () => Date }) {
   const now = () => clock().toISOString()
+  /** The write and its audit entry commit together. */
+  const audited = <T>(action: string, subject: string, details: unknown, write: (tx: Sql) => Promise<T>) => db.write(async tx => {
+    const out = await write(tx)
+    await recordAudit(tx, { action, subject, details, at: now() })
+    return out
+  })
 
   async function insertUnique<T> (what: string, code: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -67,7 +74,7 @@ export function createMasterData ({ db, clock = () => new Date() }: { db: Db, cl
         packStyle: input.packStyle ?? null,
         netWeightKg: checkWeight(input.netWeightKg ?? null)
       }
-      const id = await insertUnique('Product', p.code, () => db.write(tx => q.insertProduct(tx, { ...p, createdAt: now() })))
+      const id = await insertUnique('Product', p.code, () => audited('product.create', `product:${p.code}`, p, tx => q.insertProduct(tx, { ...p, createdAt: now() })))
       return { id, ...p }
     },
     listProducts: () => q.listProducts(db.client),
@@ -81,6 +88,7 @@ export function createMasterData ({ db, clock = () => new Date() }: { db: Db, cl
         const existing = await q.getProduct(tx, g)
         if (existing) throw new DomainError('CONFLICT', `GTIN ${g} already belongs to ${existing.name} (${existing.code})`)
         await q.insertGtinMapping(tx, { gtin: g, productId: product.id, user: user || 'api', createdAt: now() })
+        await recordAudit(tx, { action: 'gtin.map', subject: `gtin:${g}`, user: user || undefined, details: { gtin: g, product: product.code }, at: now() })
         return product
       })
     },
@@ -101,7 +109,7 @@ export function createMasterData ({ db, clock = () => new Date() }: { db: Db, cl
         country: input.country ?? null,
         gln: input.gln ? checkGln(input.gln) : null
       }
-      const id = await insertUnique('Partner', p.code, () => db.write(tx => q.insertPartner(tx, { ...p, createdAt: now() })))
+      const id = await insertUnique('Partner', p.code, () => audited('partner.create', `partner:${p.code}`, p, tx => q.insertPartner(tx, { ...p, createdAt: now() })))
       return { id, ...p }
     },
     listPartners: (role?: 'supplier' | 'customer') => q.listPartners(db.client, role),
@@ -114,7 +122,7 @@ export function createMasterData ({ db, clock = () => new Date() }: { db: Db, cl
         name: required(input.name, 'name'),
         gln: input.gln ? checkGln(input.gln) : null
       }
-      const id = await insertUnique('Location', l.code, () => db.write(tx => q.insertLocation(tx, { ...l, createdAt: now() })))
+      const id = await insertUnique('Location', l.code, () => audited('location.create', `location:${l.code}`, l, tx => q.insertLocation(tx, { ...l, createdAt: now() })))
       return { id, ...l }
     },
     listLocations: () => q.listLocations(db.client),

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts'
 import * as r from '../../db/records.ts'
+import { recordAudit } from '../../db/audit.ts'
 import { nextSequence, type SequenceLedger, createSequenceLedger } from '../../db/sequences.ts'
 import { DomainError } from './errors.ts'
 import { gs1CheckDigit } from './gs1.ts'
@@ -46,6 +47,7 @@ export function createPallets ({ db, companyPrefix, ledger = createSequenceLedge
         const sscc = formatSscc(companyPrefix, serial)
         const at = clock().toISOString()
         await tx.execute({ sql: 'INSERT INTO pallets (sscc, lot_id, count, user_name, station, created_at) VALUES (?, ?, ?, ?, ?, ?)', args: [sscc, lot.id, input.count, input.user ?? 'api', input.station ?? null, at] })
+        await recordAudit(tx, { action: 'pallet.build', subject: `sscc:${sscc}`, user: input.user ?? 'api', station: input.station ?? null, at, details: { lot: lot.code, count: input.count } })
         return { sscc, lot: lot.code, count: input.count, unit: lot.unit, user: input.user ?? 'api', station: input.station ?? null, createdAt: at }
       })
     },

@@ -76,7 +76,8 @@ export function createStations ({ db, lots, masterData, pallets, stations, clock
       const state = await load(def.code)
       const before = JSON.stringify(state)
       const out = await fn(state, def)
-      if (JSON.stringify(state) !== before) await save(def.code, state)
+      // A scan saves its state change itself, in the same transaction as its scan row.
+      if (!isScan && JSON.stringify(state) !== before) await save(def.code, state)
       return out
     })
   }
@@ -92,6 +93,7 @@ export function createStations ({ db, lots, masterData, pallets, stations, clock
     handleScan (code: string, raw: string, { scanId, source = 'api', at: scannedAt }: { scanId?: string, source?: ScanSourceKind, at?: string } = {}): Promise<ScanResult> {
       scanId ??= randomUUID()
       return withState(code, async (state, def) => {
+        const before = JSON.stringify(state)
         const prior = await q.getScan(db.client, scanId)
         if (prior) return { ...(JSON.parse(prior.result) as ScanResult), replayed: true }
         const at = clock()
@@ -109,7 +111,13 @@ export function createStations ({ db, lots, masterData, pallets, stations, clock
             result = { ...base, outcome: 'refused', signal: 'bad', message: e.message }
           }
         }
-        await db.write(tx => q.insertScan(tx, { id: scanId, station: def.code, source, raw, receivedAt: base.at, outcome: result.outcome, message: result.message, result: JSON.stringify(result) }))
+        // The scan and what it changed at the station commit together: a crash leaves both or neither.
+        const changed = JSON.stringify(state) !== before
+        await db.write(async tx => {
+          await q.insertScan(tx, { id: scanId, station: def.code, source, raw, receivedAt: base.at, outcome: result.outcome, message: result.message, result: JSON.stringify(result) })
+          if (changed) await q.putStationState(tx, def.code, JSON.stringify(state), clock().toISOString())
+        })
+        if (changed) events.emit('state', { station: def.code, state })
         // Only a scan that was recorded starts a repeat window: one kept for later must not hide its own replay.
         if (result.outcome !== 'repeat') lastScan.set(def.code, { raw, at: at.getTime() })
         events.emit('scan', result)

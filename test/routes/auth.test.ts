@@ -47,8 +47,9 @@ describe('who may do what', () => {
       admin: { authorization: `Bearer ${tokens.admin}` },
       integration: { authorization: `Bearer ${tokens.integration}` }
     }
-    // Logging out would end the operator's session half-way through; it has its own test below.
-    const routes = app.routeList.filter(r => !r.url.startsWith('/docs/static') && !r.url.includes('*') && !r.url.endsWith('/events') && r.url !== '/logout')
+    // Logging out would end the operator's session half-way through (it has its own test below);
+    // event streams never end (test/routes/station-events.test.ts covers them).
+    const routes = app.routeList.filter(r => !r.url.startsWith('/docs/static') && !r.url.includes('*') && !r.url.endsWith('/events') && !r.url.endsWith('/live') && r.url !== '/logout')
     expect(routes.length).toBeGreaterThan(40)
     const wrong: string[] = []
     for (const r of routes) {
@@ -131,6 +132,9 @@ describe('logging in', () => {
     const locked = await login(app, 'sam', 'correct horse battery')
     expect(locked.res.statusCode).toBe(401)
     expect(locked.res.body).toMatch(/Too many failed attempts: locked until/)
+    // Every failure and the lockout are in the audit trail.
+    const audit = (await app.db.client.execute("SELECT action FROM audit_log WHERE subject = 'user:sam' ORDER BY id")).rows.map(r => String(r.action))
+    expect(audit).toEqual(['login.failed', 'login.failed', 'login.failed', 'login.failed', 'login.failed', 'login.locked'])
   })
 
   test('no default credentials: a one-time setup link creates the first admin with a long password', async () => {

@@ -9,6 +9,8 @@ import events from './events.ts'
 import stations from './stations.ts'
 import gs1 from './gs1.ts'
 import labels from './labels.ts'
+import audit from './audit.ts'
+import exportRoutes from './exports.ts'
 
 const api: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(masterData)
@@ -21,6 +23,8 @@ const api: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(stations)
   await app.register(gs1)
   await app.register(labels)
+  await app.register(audit)
+  await app.register(exportRoutes)
 }
 
 export default api

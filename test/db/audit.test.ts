@@ -1,0 +1,97 @@
+import { describe, expect, test } from 'vitest'
+import { listAudit, recordAudit } from '../../db/audit.ts'
+import { createFakePrinter } from '../../hardware/fakes.ts'
+import { withActor } from '../../server/domain/audit.ts'
+import { createPrintQueue } from '../../server/print-queue.ts'
+import { verifyDatabase } from '../../server/verify.ts'
+import { buildTestApp, countRows, get, post, receive, seedBakery, testDb } from '../helpers/app.ts'
+
+async function bakery () {
+  const db = await testDb()
+  const printQueue = createPrintQueue({ db, printers: new Map([['RCV1', createFakePrinter()]]), render: (_t, data) => `^XA^FD${JSON.stringify(data)}^FS^XZ` })
+  const app = await buildTestApp({ db, printQueue, companyPrefix: '0614141' })
+  await seedBakery(app)
+  return { app, db, printQueue }
+}
+
+const actions = async (db: Awaited<ReturnType<typeof testDb>>) => (await listAudit(db.client, { limit: 1000 })).map(a => a.action)
+
+describe('audit trail', () => {
+  test('master data, every kind of event, label prints and reprints and pallets each leave one entry with who, station and server time', async () => {
+    const { app, db, printQueue } = await bakery()
+    expect(await actions(db)).toEqual([
+      'location.create', 'location.create', 'location.create', ...Array(7).fill('partner.create'), ...Array(5).fill('product.create')
+    ])
+    const before = await countRows(db, 'audit_log')
+    const flour = await receive(app, 'FLOUR', 'MILL', 500, { user: 'ana', station: 'RCV1' })
+    const open = await post(app, '/api/v1/batches', { product: 'CCC-12', line: 'L1', user: 'bo', station: 'L1' })
+    expect(open.status).toBe(201)
+    const batch = open.body.batch.code as string
+    expect((await post(app, `/api/v1/batches/${batch}/inputs`, { lot: flour, quantity: 100, user: 'bo' })).status).toBe(201)
+    const closed = await post(app, `/api/v1/batches/${batch}/close`, { quantity: 40, user: 'bo' })
+    expect(closed.status).toBe(201)
+    const cookies = closed.body.lot.code as string
+    expect((await post(app, '/api/v1/shipments', { customer: 'FRESHMART', shipFrom: 'DOCK2', lines: [{ lot: cookies, quantity: 10 }], user: 'cy' })).status).toBe(201)
+    const adjusted = await post(app, `/api/v1/lots/${flour}/adjustments`, { quantity: -5, reason: 'spilt on the floor', user: 'dee' })
+    expect(adjusted.status).toBe(201)
+    expect((await post(app, `/api/v1/events/${adjusted.body.eventId}/void`, { reason: 'counted again: not spilt', user: 'dee' })).status).toBe(201)
+    await app.masterData.mapGtin('10614141000057', 'FLOUR', 'eve')
+    const job = await printQueue.enqueue({ printer: 'RCV1', station: 'RCV1', lotCode: flour, template: 'receiving', data: { lot: flour }, user: 'ana' })
+    await printQueue.reprint(job, { user: 'ana', reason: 'label torn off' })
+    const pallet = await app.pallets.build({ lot: cookies, count: 20, user: 'fay', station: 'L1' })
+
+    const after = (await listAudit(db.client, { afterId: before, limit: 1000 }))
+    expect(after.map(a => [a.action, a.user])).toEqual([
+      ['event.receiving', 'ana'], ['event.batch_open', 'bo'], ['event.batch_input', 'bo'], ['event.batch_close', 'bo'], ['event.shipping', 'cy'],
+      ['event.adjustment', 'dee'], ['event.void', 'dee'], ['gtin.map', 'eve'], ['label.print', 'ana'], ['label.reprint', 'ana'], ['pallet.build', 'fay']
+    ])
+    expect(after[0]).toMatchObject({ station: 'RCV1', at: '2026-11-25T10:00:00.000Z', subject: expect.stringMatching(/^event:\d+$/), details: { lots: [flour], rows: { lots: expect.any(String), movements: expect.any(String) } } })
+    expect(after[9]).toMatchObject({ subject: `lot:${flour}`, details: { reprint: 1, reason: 'label torn off' } })
+    expect(after[10]).toMatchObject({ subject: `sscc:${pallet.sscc}`, station: 'L1', details: { lot: cookies, count: 20 } })
+    // Every event has its entry, and both chains hold.
+    expect(await countRows(db, 'events')).toBe(after.filter(a => a.action.startsWith('event.')).length)
+    expect(await verifyDatabase(db.client)).toMatchObject({ ok: true, problems: [] })
+  })
+
+  test('a refused request leaves no entry: the entry is in the transaction that was rolled back', async () => {
+    const { app, db } = await bakery()
+    const flour = await receive(app, 'FLOUR', 'MILL', 10)
+    const n = await countRows(db, 'audit_log')
+    const refused = [
+      await post(app, '/api/v1/products', { code: 'FLOUR', name: 'Again', unit: 'kg' }),
+      await post(app, '/api/v1/receipts', { product: 'NOPE', supplier: 'MILL', supplierLotCode: 'X', quantity: 1, location: 'DOCK1' }),
+      await post(app, '/api/v1/shipments', { customer: 'FRESHMART', shipFrom: 'DOCK2', lines: [{ lot: flour, quantity: 11 }] }),
+      await post(app, '/api/v1/batches', { product: 'DOUGH', line: 'L1', inputs: [{ lot: flour, quantity: 5 }, { lot: flour, quantity: 6 }], output: { quantity: 1 } }),
+      await post(app, `/api/v1/lots/${flour}/adjustments`, { quantity: -20, reason: 'too much' })
+    ]
+    expect(refused.map(r => r.status)).toEqual([409, 422, 409, 409, 409])
+    expect(await countRows(db, 'audit_log')).toBe(n)
+    await expect(db.write(async tx => { await recordAudit(tx, { action: 'setting.change', subject: 'setting:x' }); throw new Error('rolled back') })).rejects.toThrow()
+    expect(await countRows(db, 'audit_log')).toBe(n)
+  })
+
+  test('an entry with no user of its own names the actor the server or CLI set; GET /api/v1/audit filters by lot, subject and date', async () => {
+    const { app, db, printQueue } = await bakery()
+    await withActor({ user: 'admin-ann', station: null }, () => db.write(tx => recordAudit(tx, { action: 'export.fda', subject: 'export:fda-204', details: { rows: 12 } })))
+    const flour = await receive(app, 'FLOUR', 'MILL', 10)
+    await printQueue.enqueue({ printer: 'RCV1', lotCode: flour, template: 'receiving', data: { lot: flour }, user: 'ana' })
+
+    const byLot = await get(app, `/api/v1/audit?subject=lot:${flour}`)
+    expect(byLot.status).toBe(200)
+    expect(byLot.body.entries.map((e: { action: string }) => e.action)).toEqual(['event.receiving', 'label.print'])
+    const exports = (await get(app, '/api/v1/audit?subject=export:fda-204')).body.entries
+    expect(exports).toMatchObject([{ user: 'admin-ann', action: 'export.fda', details: { rows: 12 } }])
+    expect((await get(app, '/api/v1/audit?from=2026-11-26')).body.entries).toEqual([])
+    const day = (await get(app, '/api/v1/audit?to=2026-11-25&limit=1000')).body.entries
+    expect(day).toHaveLength(await countRows(db, 'audit_log'))
+    const page = (await get(app, `/api/v1/audit?after=${day[2].id}&limit=2`)).body.entries
+    expect(page.map((e: { id: number }) => e.id)).toEqual([day[3].id, day[4].id])
+  })
+
+  test('the log refuses UPDATE and DELETE, like the events it records', async () => {
+    const db = await testDb()
+    await db.write(tx => recordAudit(tx, { action: 'setting.change', subject: 'setting:x' }))
+    await expect(db.client.execute("UPDATE audit_log SET user_name = 'someone else'")).rejects.toThrow(/append-only/)
+    await expect(db.client.execute('DELETE FROM audit_log')).rejects.toThrow(/append-only/)
+  })
+})
