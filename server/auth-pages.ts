@@ -3,12 +3,13 @@ import type { FastifyReply } from 'fastify'
 import type { Auth } from './domain/auth.ts'
 import { DomainError } from './domain/errors.ts'
 import { MIN_PASSWORD } from './domain/auth.ts'
+import { escapeHtml } from '../kiosk/views/html.ts'
 
 export const SESSION_COOKIE = 'lotline_session'
 export const KIOSK_COOKIE = 'lotline_kiosk'
 
 /** Escapes text for HTML: every user-supplied string on these pages goes through it. */
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!))
+const esc = (s: unknown) => escapeHtml(String(s ?? ''))
 
 function page (title: string, body: string) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
