@@ -20,6 +20,7 @@ describe('audit trail', () => {
   test('master data, every kind of event, label prints and reprints and pallets each leave one entry with who, station and server time', async () => {
     const { app, db, printQueue } = await bakery()
     expect(await actions(db)).toEqual([
+      'token.create', // the tests' own admin API token (test/helpers/app.ts)
       'location.create', 'location.create', 'location.create', ...Array(7).fill('partner.create'), ...Array(5).fill('product.create')
     ])
     const before = await countRows(db, 'audit_log')
