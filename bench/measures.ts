@@ -74,11 +74,11 @@ async function traceStatements (sql: Sql, code: string, direction: 'backward' | 
   const reached = [...new Set([root.id, ...edges.map(e => direction === 'backward' ? e.fromLot : e.toLot)])]
   const ids = [...new Set([...reached, ...edges.map(e => e.fromLot), ...edges.map(e => e.toLot)])]
   const lots = await listLotsById(sql, ids)
-  await listBalances(sql, ids)
+  const balances = await listBalances(sql, ids)
   if (direction === 'forward') {
-    const lines = await lin.listShipmentLines(sql, reached)
-    await lin.listOpenBatchUses(sql, reached)
-    await listPartnersByCode(sql, [...new Set(lines.map(l => l.customerCode))])
+    const shipments = await lin.listShipmentsOfLots(sql, reached)
+    await lin.listOpenBatchUses(sql, reached.filter(id => (balances.get(id)?.consumed ?? 0) !== 0))
+    await listPartnersByCode(sql, [...new Set(shipments.map(s => s.customerCode))])
   }
   await listPartnersByCode(sql, [...new Set(lots.flatMap(l => l.origin === 'received' && l.supplier ? [l.supplier.code] : []))])
 }

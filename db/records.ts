@@ -161,21 +161,21 @@ export async function getOnHand (sql: Sql, lotId: number): Promise<number> {
  * (voids.event_id is never NULL) without a correlated subquery per movement. q is NULL for a kind
  * with no live movement.
  */
-const balanceSql = `SELECT l.id AS lot_id, l.unit, k.kind,
+const balanceSql = `SELECT json_group_array(json_array(lot_id, unit, kind, q)) FROM (SELECT l.id AS lot_id, l.unit, k.kind,
     (SELECT SUM(m.quantity) FROM movements m WHERE m.lot_id = l.id AND m.kind = k.kind
       AND m.event_id NOT IN (SELECT event_id FROM voids)) AS q
   FROM lots l CROSS JOIN (SELECT 'adjusted' AS kind UNION ALL SELECT 'consumed' UNION ALL SELECT 'produced' UNION ALL SELECT 'received' UNION ALL SELECT 'shipped') k
-  WHERE l.id IN (SELECT value FROM json_each(?))`
+  WHERE l.id IN (SELECT value FROM json_each(?)))`
 /** Mass balance of each lot: received or produced, consumed, shipped, adjusted, on hand (consumed and shipped as positive amounts). */
 export async function listBalances (sql: Sql, lotIds: number[]): Promise<Map<number, MassBalance>> {
   const out = new Map<number, MassBalance>()
+  if (lotIds.length === 0) return out
   const rs = await sql.execute({ sql: balanceSql, args: [JSON.stringify(lotIds)] })
-  for (const r of rs.rows) {
-    if (r.q === null) continue
-    const id = Number(r.lot_id)
-    const b = out.get(id) ?? { unit: String(r.unit), received: 0, produced: 0, consumed: 0, shipped: 0, adjusted: 0, onHand: 0 }
-    const q = Number(r.q)
-    const kind = String(r.kind) as 'received' | 'produced' | 'consumed' | 'shipped' | 'adjusted'
+  // One JSON row, like listLotsById: a trace asks for thousands of lots' balances. SQLite's JSON
+  // keeps 15 significant digits of each sum, beyond any quantity a plant weighs.
+  for (const [id, unit, kind, q] of JSON.parse(String(rs.rows[0]![0])) as Array<[number, string, 'received' | 'produced' | 'consumed' | 'shipped' | 'adjusted', number | null]>) {
+    if (q === null) continue
+    const b = out.get(id) ?? { unit, received: 0, produced: 0, consumed: 0, shipped: 0, adjusted: 0, onHand: 0 }
     b[kind] = kind === 'consumed' || kind === 'shipped' ? -q : q
     b.onHand += q
     out.set(id, b)
@@ -296,7 +296,19 @@ export async function getShipmentByEvent (sql: Sql, eventId: number): Promise<nu
   return rs.rows[0] ? Number(rs.rows[0].id) : null
 }
 
+const lotColumns = ['id', 'code', 'unit', 'origin', 'supplier_lot_code', 'tlc_source', 'production_date', 'best_before', 'expiry_date',
+  'qc_status', 'qc_temperature_c', 'qc_note', 'created_at', 'product_id', 'event_id', 'product_code', 'product_name', 'product_gtin',
+  'supplier_code', 'supplier_name', 'batch_code', 'occurred_at', 'ref_doc_type', 'ref_doc_number', 'location_code', 'voided']
+/**
+ * Many lots at once (a trace of a salt lot reaches thousands) as one JSON row of objects with the
+ * same keys as lotSelect's columns: @libsql/client builds a row object per column (~20 µs a lot
+ * here), JSON.parse a fraction of that. Lot columns hold no REAL beyond a temperature, which
+ * SQLite's 15 significant digits keep exactly.
+ */
+const listLotsByIdSql = `SELECT json_group_array(json_object(${lotColumns.map(c => `'${c}', ${c}`).join(', ')}))
+  FROM (${lotSelect} WHERE l.id IN (SELECT value FROM json_each(?)))`
 export async function listLotsById (sql: Sql, ids: number[]): Promise<Lot[]> {
-  const rs = await sql.execute({ sql: `${lotSelect} WHERE l.id IN (SELECT value FROM json_each(?))`, args: [JSON.stringify(ids)] })
-  return rs.rows.map(toLot)
+  if (ids.length === 0) return []
+  const rs = await sql.execute({ sql: listLotsByIdSql, args: [JSON.stringify(ids)] })
+  return (JSON.parse(String(rs.rows[0]![0])) as Row[]).map(toLot)
 }

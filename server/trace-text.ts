@@ -1,4 +1,4 @@
-import type { Trace } from './domain/lineage.ts'
+import { shipmentsByCustomer, type Trace } from './domain/lineage.ts'
 import { formatQuantity } from './domain/units.ts'
 
 /** A trace as plain text for the terminal: what a QA manager reads out on the phone. */
@@ -40,11 +40,14 @@ export function formatTrace (t: Trace): string {
     walk(t.lot, 1, new Set([t.lot]))
     for (const o of t.openBatches) out.push(`  in open batch ${o.batch} on line ${o.line}: ${formatQuantity(o.quantity, o.unit)} of ${o.lot}`)
     out.push('', 'Affected customers:')
+    const shipmentsOf = shipmentsByCustomer(t)
     if (t.customers.length === 0) out.push('  none: nothing made from this lot has shipped')
     for (const c of t.customers) {
       const p = c.customer
       out.push(`  ${p.name} (${p.code})${p.contact ? `, ${p.contact}` : ''}${p.phone ? `, ${p.phone}` : ''}${p.email ? `, ${p.email}` : ''}`)
-      for (const s of c.shipments) out.push(`    ${s.shipDate.slice(0, 10)}  lot ${s.lot}  ${formatQuantity(s.quantity, s.unit)}${s.referenceDocument ? `  ${s.referenceDocument.type} ${s.referenceDocument.number}` : ''}`)
+      for (const s of shipmentsOf.get(p.code) ?? []) {
+        for (const l of s.lines) out.push(`    ${s.shipDate.slice(0, 10)}  lot ${l.lot}  ${formatQuantity(l.quantity, l.unit)}${s.referenceDocument ? `  ${s.referenceDocument.type} ${s.referenceDocument.number}` : ''}`)
+      }
     }
   }
   out.push('', `${t.lots.length} lots, ${t.edges.length} links, traced in ${t.tookMs} ms`)

@@ -1,9 +1,11 @@
 import type { ReferenceDocument } from '../../server/domain/types.ts'
 import { html, href, type Child, type Html } from './html.ts'
 
+/** One formatter: toLocaleString with options builds a new one per call (~30 µs; a salt lot's page formats thousands). */
+const QTY = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 })
 /** 1234.5 kg → "1,234.5 kg": at most 3 decimals, the unit always shown. */
 export function qty (quantity: number, unit: string): string {
-  return `${quantity.toLocaleString('en-US', { maximumFractionDigits: 3 })} ${unit}`
+  return `${QTY.format(quantity)} ${unit}`
 }
 
 /** ISO date-time → "2026-11-25 10:04" (plant records are in ISO; the seconds are noise on screen). */

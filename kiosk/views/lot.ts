@@ -38,7 +38,7 @@ ${traceTree(d.trace, 'backward')}
 <h2>Forward trace: where it went</h2>
 <p class="no-print"><button type="button" class="btn plain" data-action="expand" data-target="tree-forward">Open all</button> <button type="button" class="btn plain" data-action="collapse" data-target="tree-forward">Close all</button></p>
 ${traceTree(d.trace, 'forward')}
-<p class="hint">Trace of ${d.trace.lots.length} lots and ${d.trace.shipments.length} shipment lines took ${d.trace.tookMs} ms.</p></div>
+<p class="hint">Trace of ${d.trace.lots.length} lots, ${d.trace.shipments.length} shipments and ${d.trace.shipments.reduce((n, s) => n + s.lines.length, 0)} shipment lines took ${d.trace.tookMs} ms.</p></div>
 <div class="panel"><h2>Trace graph</h2><p class="hint">Inputs on the left, what was made from this lot and the customers on the right. Every arrow: quantity · date.</p>${traceGraph(d.trace)}</div>
 <div class="panel" id="jobs">${d.jobs === null ? html`<h2>Labels</h2><p class="hint">No printers are set up on this server.</p>` : jobsFragment(l.code, d.jobs)}</div>`
 }

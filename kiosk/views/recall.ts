@@ -24,7 +24,7 @@ export function recallReport (d: Drill): Html {
 ${s.customers.length === 0 ? html`<p>Nothing made from this lot was shipped.</p>` : s.customers.map(c => html`<h3>${c.customer.name} <small class="hint">(${c.customer.code})</small></h3>
 <p>${c.customer.contact ? html`<b>${c.customer.contact}</b> · ` : ''}${c.customer.phone ?? 'no phone on file'}${c.customer.email ? ` · ${c.customer.email}` : ''}${address(c.customer) ? html`<br>${address(c.customer)}` : ''}${c.customer.gln ? ` · GLN ${c.customer.gln}` : ''}</p>
 <table><thead><tr><th>Ship date</th><th>Shipment</th><th>Lot</th><th>Product</th><th class="num">Quantity</th><th>Document</th></tr></thead><tbody>
-${c.shipments.map(x => html`<tr><td>${day(x.shipDate)}</td><td>${x.shipmentId}</td><td class="mono">${x.lot}</td><td>${x.product}</td><td class="num">${qty(x.quantity, x.unit)}</td><td>${refDoc(x.referenceDocument)}</td></tr>`)}
+${c.shipments.map(x => x.lines.map((l, i) => html`<tr${i > 0 ? html` class="same-shipment"` : ''}><td>${i === 0 ? day(x.shipDate) : ''}</td><td>${i === 0 ? String(x.shipmentId) : ''}</td><td class="mono">${l.lot}</td><td>${l.product}</td><td class="num">${qty(l.quantity, l.unit)}</td><td>${i === 0 ? refDoc(x.referenceDocument) : ''}</td></tr>`))}
 </tbody><tfoot><tr><th colspan="4">Total</th><th class="num">${c.total.map(t => qty(t.quantity, t.unit)).join(' + ')}</th><th></th></tr></tfoot></table>`)}
 </div>
 

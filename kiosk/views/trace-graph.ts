@@ -22,14 +22,22 @@ export interface GraphLayout { nodes: GraphNode[], edges: GraphEdge[], columns: 
 export function layoutTrace (t: Trace): GraphLayout {
   const byCode = new Map(t.lots.map(l => [l.code, l]))
   const depth = new Map<string, number>([[t.lot, 0]])
+  // Adjacency once: a salt lot's trace has thousands of lots and edges, and scanning every edge
+  // for every lot (or in a sort comparator) took seconds.
+  const outOf = new Map<string, string[]>()
+  const into = new Map<string, string[]>()
+  const add = (m: Map<string, string[]>, k: string, v: string) => { const list = m.get(k); if (list) list.push(v); else m.set(k, [v]) }
+  for (const e of t.edges) {
+    add(outOf, e.from, e.to)
+    add(into, e.to, e.from)
+  }
   const walk = (dir: 1 | -1) => {
     let frontier = [t.lot]
     for (let d = dir; frontier.length > 0; d += dir) {
       const next: string[] = []
       for (const code of frontier) {
-        for (const e of t.edges) {
-          const other = dir === 1 ? (e.from === code ? e.to : null) : (e.to === code ? e.from : null)
-          if (other && !depth.has(other)) { depth.set(other, d); next.push(other) }
+        for (const other of (dir === 1 ? outOf : into).get(code) ?? []) {
+          if (!depth.has(other)) { depth.set(other, d); next.push(other) }
         }
       }
       frontier = next
@@ -47,19 +55,22 @@ export function layoutTrace (t: Trace): GraphLayout {
   const rowOf = new Map<string, number>()
   const rootCol = -minD
   const order = [rootCol, ...Array.from({ length: customerCol + 1 }, (_, i) => i).filter(c => c !== rootCol).sort((a, b) => Math.abs(a - rootCol) - Math.abs(b - rootCol))]
-  const neighbours = (code: string) => t.edges.filter(e => e.from === code || e.to === code).map(e => (e.from === code ? e.to : e.from))
+  const neighbours = (code: string) => [...(outOf.get(code) ?? []), ...(into.get(code) ?? [])]
   const customerKeys = [...new Set(t.shipments.map(s => `customer:${s.customer}`))]
+  const lotsOfCustomer = new Map<string, string[]>()
+  for (const s of t.shipments) for (const l of s.lines) add(lotsOfCustomer, `customer:${s.customer}`, l.lot)
   columns.set(customerCol, customerKeys)
   for (const c of order) {
     const codes = columns.get(c) ?? []
     const bary = (code: string) => {
       const near = code.startsWith('customer:')
-        ? t.shipments.filter(s => `customer:${s.customer}` === code).map(s => rowOf.get(s.lot))
+        ? (lotsOfCustomer.get(code) ?? []).map(lot => rowOf.get(lot))
         : neighbours(code).map(n => rowOf.get(n))
       const known = near.filter((r): r is number => r !== undefined)
       return known.length ? known.reduce((a, b) => a + b, 0) / known.length : Number.MAX_SAFE_INTEGER
     }
-    codes.sort((a, b) => bary(a) - bary(b) || a.localeCompare(b))
+    const at = new Map(codes.map(code => [code, bary(code)]))
+    codes.sort((a, b) => at.get(a)! - at.get(b)! || a.localeCompare(b))
     codes.forEach((code, i) => rowOf.set(code, i))
   }
 
@@ -80,11 +91,13 @@ export function layoutTrace (t: Trace): GraphLayout {
   // One edge per lot and customer, summing the shipments.
   const shipped = new Map<string, { q: number, unit: string, dates: string[] }>()
   for (const s of t.shipments) {
-    const k = `${s.lot}\u0000customer:${s.customer}`
-    const cur = shipped.get(k) ?? { q: 0, unit: s.unit, dates: [] }
-    cur.q += s.quantity
-    cur.dates.push(day(s.shipDate))
-    shipped.set(k, cur)
+    for (const l of s.lines) {
+      const k = `${l.lot}\u0000customer:${s.customer}`
+      const cur = shipped.get(k) ?? { q: 0, unit: l.unit, dates: [] }
+      cur.q += l.quantity
+      cur.dates.push(day(s.shipDate))
+      shipped.set(k, cur)
+    }
   }
   for (const [k, v] of shipped) {
     const [from, to] = k.split('\u0000') as [string, string]

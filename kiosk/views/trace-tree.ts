@@ -1,4 +1,4 @@
-import type { Trace, TraceLot } from '../../server/domain/lineage.ts'
+import { shipmentLinesByLot, type Trace, type TraceLot } from '../../server/domain/lineage.ts'
 import { day, lotLink, qty, refDoc } from './format.ts'
 import { html, type Html } from './html.ts'
 
@@ -16,6 +16,7 @@ export function traceTree (t: Trace, direction: 'backward' | 'forward'): Html {
   const lots = new Map(t.lots.map(l => [l.code, l]))
   const budget = { left: MAX_TREE_NODES, cut: 0 }
   const customers = new Map(t.customers.map(c => [c.customer.code, c.customer]))
+  const shippedOf = shipmentLinesByLot(t)
 
   const lotLine = (l: TraceLot | undefined, code: string) => l
     ? html`${lotLink(code)} ${l.product.name}${l.voided ? html` <b class="field-error">VOIDED</b>` : ''}`
@@ -40,7 +41,7 @@ export function traceTree (t: Trace, direction: 'backward' | 'forward'): Html {
   function forward (code: string, path: Set<string>, depth: number): Html {
     const l = lots.get(code)
     const outputs = t.edges.filter(e => e.from === code)
-    const ships = t.shipments.filter(s => s.lot === code)
+    const ships = shippedOf.get(code) ?? []
     const open = t.openBatches.filter(o => o.lot === code)
     const n = outputs.length + ships.length + open.length
     if (n === 0) return html`<li>${lotLine(l, code)} <span class="step">${l ? `${qty(l.balance.onHand, l.unit)} on hand` : ''}</span></li>`
@@ -50,10 +51,10 @@ export function traceTree (t: Trace, direction: 'backward' | 'forward'): Html {
         if (path.has(e.to)) return html`<li>${lotLink(e.to)} <b class="field-error">loop in the records</b></li>`
         return html`<li><span class="step">→ ${qty(e.quantity, e.unit)} used in batch ${e.batch} on ${day(e.date)}, made</span><ul>${forward(e.to, new Set([...path, e.to]), depth + 1)}</ul></li>`
       }),
-      ...ships.map(s => {
+      ...ships.map(({ shipment: s, line }) => {
         if (budget.left-- <= 0) { budget.cut++; return '' }
         const c = customers.get(s.customer)
-        return html`<li class="ship">→ shipped ${qty(s.quantity, s.unit)} on ${day(s.shipDate)} to <b>${c?.name ?? s.customer}</b>${s.referenceDocument ? `, ${refDoc(s.referenceDocument)}` : ''} <span class="step">(shipment ${s.shipmentId})</span></li>`
+        return html`<li class="ship">→ shipped ${qty(line.quantity, line.unit)} on ${day(s.shipDate)} to <b>${c?.name ?? s.customer}</b>${s.referenceDocument ? `, ${refDoc(s.referenceDocument)}` : ''} <span class="step">(shipment ${s.shipmentId})</span></li>`
       }),
       ...open.map(o => html`<li class="step">→ ${qty(o.quantity, o.unit)} in open batch ${o.batch} on line ${o.line} since ${day(o.date)}</li>`)
     ]

@@ -36,9 +36,9 @@ describe('CSV of a trace', () => {
     expect(of('input').map(r => [r['Input lot'], r['Output lot'], r.Batch, Number(r.Quantity), r.Unit, r.Date]).sort())
       .toEqual(trace.edges.map((e: Edge) => [e.from, e.to, e.batch, e.quantity, e.unit, e.date]).sort())
 
-    type Ship = { lot: string, customer: string, shipmentId: number, quantity: number, unit: string, shipDate: string, referenceDocument: { type: string, number: string } }
+    type Ship = { customer: string, shipmentId: number, shipDate: string, referenceDocument: { type: string, number: string }, lines: Array<{ lot: string, quantity: number, unit: string }> }
     expect(of('shipment').map(r => [r.Lot, r['Partner code'], Number(r.Shipment), Number(r.Quantity), r.Unit, r.Date, r['Reference document type'], r['Reference document number']]).sort())
-      .toEqual(trace.shipments.map((s: Ship) => [s.lot, s.customer, s.shipmentId, s.quantity, s.unit, s.shipDate, s.referenceDocument.type, s.referenceDocument.number]).sort())
+      .toEqual(trace.shipments.flatMap((s: Ship) => s.lines.map(l => [l.lot, s.customer, s.shipmentId, l.quantity, l.unit, s.shipDate, s.referenceDocument.type, s.referenceDocument.number])).sort())
     expect(of('shipment').map(r => r['Partner name']).sort()).toEqual(['CORNER Inc.', 'FRESHMART Inc.', 'HOTEL Inc.'])
 
     type SupplierLot = { lot: string, supplierLotCode: string, quantity: number, unit: string, receivedAt: string }

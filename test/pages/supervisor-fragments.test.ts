@@ -124,3 +124,25 @@ test('stations and printers pages show the configuration and status read-only', 
   expect(stations).toMatch(/RCV1[\s\S]*receiving[\s\S]*DOCK1[\s\S]*none \(keyboard only\)[\s\S]*idle/)
   expect((await app.inject({ method: 'GET', url: '/admin/printers' })).body).toContain('No printers are set up on this server')
 })
+
+test('a recall report lists each shipment once with every lot on it; a drill kept before shipments were grouped still shows its lines', async () => {
+  const { app, flour, cookies, form } = await plant()
+  const more = await post(app, '/api/v1/batches', { product: 'CCC-12', line: 'L1', inputs: [{ lot: flour, quantity: 30 }], output: { quantity: 60 } })
+  const cookies2 = more.body.lot.code as string
+  const both = await post(app, '/api/v1/shipments', { customer: 'CORNER', shipFrom: 'DOCK2', lines: [{ lot: cookies, quantity: 7 }, { lot: cookies2, quantity: 5 }], referenceDocument: { type: 'BOL', number: 'S-2' } })
+  expect(both.status, JSON.stringify(both.body)).toBe(201)
+  expect((await form('/recalls', { lot: flour })).headers.location).toBe('/recalls/1')
+  const report = (await app.inject({ method: 'GET', url: '/recalls/1' })).body
+  const corner = report.slice(report.indexOf('CORNER Inc.'))
+  // One shipment, two lines: the date, shipment number and BOL are printed once, each lot on its own row.
+  expect(corner).toMatch(new RegExp(`<tr><td>[^<]+</td><td>${both.body.shipment.id}</td><td class="mono">${cookies}</td>[\\s\\S]*?BOL S-2</td></tr><tr class="same-shipment"><td></td><td></td><td class="mono">${cookies2}</td>`))
+  expect(corner).toMatch(/<th class="num">12 case<\/th>/)
+  expect(report).toMatch(/<b>2<\/b> customers, <b>2<\/b> shipments/)
+
+  // The shape kept by drills run before this change: one entry per line, lot and quantity on the entry.
+  const old = JSON.parse(String((await app.db.client.execute('SELECT summary FROM recall_drills WHERE id = 1')).rows[0]!.summary))
+  old.customers = [{ customer: old.customers[0].customer, total: [{ unit: 'case', quantity: 40 }], shipments: [{ lot: cookies, product: 'CCC-12', customer: 'FRESHMART', shipmentId: 1, shipDate: '2026-11-21', shipFrom: 'DOCK2', quantity: 40, unit: 'case', referenceDocument: { type: 'BOL', number: 'S-1' } }] }]
+  await app.db.client.execute({ sql: "INSERT INTO recall_drills (lot_code, user_name, started_at, duration_ms, trace_ms, customers, suppliers, shipments, lots, summary) VALUES (?, 'kim', '2026-11-01T08:00:00Z', 5, 2, 1, 1, 1, 3, ?)", args: [flour, JSON.stringify(old)] })
+  const kept = (await app.inject({ method: 'GET', url: '/recalls/2' })).body
+  expect(kept).toMatch(new RegExp(`<td>1</td><td class="mono">${cookies}</td><td>CCC-12</td><td class="num">40 case</td><td>BOL S-1</td>`))
+})

@@ -52,8 +52,8 @@ describe('trace graph layout', () => {
       lot: 'DOUGH', direction: 'both', generatedAt: '', tookMs: 1, openBatches: [], suppliers: [],
       lots: ['FLOUR', 'SALT', 'DOUGH', 'COOKIE'].map(c => lot(c, c === 'FLOUR' || c === 'SALT' ? 'received' : 'produced')),
       edges: [edge('FLOUR', 'DOUGH'), edge('SALT', 'DOUGH'), edge('DOUGH', 'COOKIE')],
-      shipments: [{ lot: 'COOKIE', product: 'P', customer: 'SHOP', shipmentId: 1, shipDate: '2026-11-22', shipFrom: 'D', quantity: 3, unit: 'kg', referenceDocument: null }],
-      customers: [{ customer: { code: 'SHOP', name: 'Shop' } as never, shipments: [] }]
+      shipments: [{ customer: 'SHOP', shipmentId: 1, shipDate: '2026-11-22', shipFrom: 'D', referenceDocument: null, lines: [{ lot: 'COOKIE', quantity: 3, unit: 'kg' }] }],
+      customers: [{ customer: { code: 'SHOP', name: 'Shop' } as never, shipmentIds: [1], lines: 1, totals: [{ unit: 'kg', quantity: 3 }], firstShipDate: '2026-11-22', lastShipDate: '2026-11-22' }]
     } as unknown as Trace
     const g = layoutTrace(t)
     const col = (k: string) => g.nodes.find(n => n.key === k)!.col

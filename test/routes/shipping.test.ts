@@ -34,14 +34,18 @@ describe('one lot shipped to many customers', () => {
     const { status, body } = await get(app, `/api/v1/trace/${cookies}?direction=forward`)
     expect(status).toBe(200)
     expect(body.customers).toHaveLength(12)
-    const got = body.customers.map((c: { customer: { code: string }, shipments: Array<{ quantity: number, shipDate: string, referenceDocument: { number: string } }> }) => ({
-      customer: c.customer.code, quantity: c.shipments[0]!.quantity, shipDate: c.shipments[0]!.shipDate, bol: c.shipments[0]!.referenceDocument.number, count: c.shipments.length
-    }))
+    type Shipment = { shipmentId: number, shipDate: string, referenceDocument: { number: string }, lines: Array<{ lot: string, quantity: number }> }
+    const byId = new Map<number, Shipment>(body.shipments.map((s: Shipment) => [s.shipmentId, s]))
+    const got = body.customers.map((c: { customer: { code: string }, shipmentIds: number[], totals: Array<{ quantity: number }> }) => {
+      const first = byId.get(c.shipmentIds[0]!)!
+      expect(first.lines).toEqual([{ lot: cookies, quantity: c.totals[0]!.quantity, unit: 'case' }])
+      return { customer: c.customer.code, quantity: c.totals[0]!.quantity, shipDate: first.shipDate, bol: first.referenceDocument.number, count: c.shipmentIds.length }
+    })
     expect(got.sort((a: { customer: string }, b: { customer: string }) => a.customer.localeCompare(b.customer))).toEqual(expected.map(e => ({ ...e, count: 1 })))
     expect(body.customers[0].customer).toMatchObject({ phone: '+1 555 0100', city: 'Springfield', state: 'IL' })
   })
 
-  test('shipment lines come oldest first, so a recall call list follows the calendar', async () => {
+  test('shipments come oldest first, so a recall call list follows the calendar', async () => {
     const { app, cookies } = await spread()
     const { body } = await get(app, `/api/v1/trace/${cookies}?direction=forward`)
     const dates = body.shipments.map((s: { shipDate: string }) => s.shipDate)

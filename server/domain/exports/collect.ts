@@ -91,7 +91,7 @@ export function createCollector ({ db, plant = null, timeZone, clock = () => new
     fromTrace (trace: Trace): Promise<ExportData> {
       const idOf = new Map(trace.lots.map(l => [l.code, l.id]))
       const lotIds = trace.lots.map(l => l.id)
-      const shippedIds = [...new Set(trace.shipments.map(s => idOf.get(s.lot)!))]
+      const shippedIds = [...new Set(trace.shipments.flatMap(s => s.lines.map(l => idOf.get(l.lot)!)))]
       return db.read(async tx => wrap(`lot ${trace.lot} (${trace.direction})`, await load(tx, { lotIds }, { lotIds: shippedIds })))
     },
 

@@ -37,10 +37,12 @@ export function traceCsvRows (trace: Trace): CsvValue[][] {
   }
   const customerName = new Map(trace.customers.map(c => [c.customer.code, c.customer.name]))
   for (const s of trace.shipments) {
-    records.push({
-      Record: 'shipment', Date: s.shipDate, Lot: s.lot, ...product(s.lot), Quantity: s.quantity, Unit: s.unit,
-      'Partner code': s.customer, 'Partner name': customerName.get(s.customer), Shipment: s.shipmentId, 'Ship from': s.shipFrom, ...doc(s.referenceDocument)
-    })
+    for (const l of s.lines) {
+      records.push({
+        Record: 'shipment', Date: s.shipDate, Lot: l.lot, ...product(l.lot), Quantity: l.quantity, Unit: l.unit,
+        'Partner code': s.customer, 'Partner name': customerName.get(s.customer), Shipment: s.shipmentId, 'Ship from': s.shipFrom, ...doc(s.referenceDocument)
+      })
+    }
   }
   return records.map(r => TRACE_CSV_HEADER.map(h => r[h] ?? null))
 }
