@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
 import type { Db } from '../db/client.ts'
+import { DB_UNAVAILABLE, isDbUnavailable } from '../db/errors.ts'
 import type { SequenceLedger } from '../db/sequences.ts'
 import { DomainError, type DomainErrorCode } from './domain/errors.ts'
 import { createLineage } from './domain/lineage.ts'
@@ -124,6 +125,11 @@ export async function buildApp (deps: Deps, opts: FastifyServerOptions = {}) {
         return `${field} ${v.message}${extra}`
       }).join('; ')
       return reply.code(422).send({ error: { code: 'INVALID', message } })
+    }
+    if (isDbUnavailable(err)) {
+      // Each write is one transaction (db/client.ts): the one that met the outage did not commit.
+      req.log.warn({ err, method: req.method, url: req.url }, 'database unavailable: request refused')
+      return reply.code(503).header('retry-after', String(DB_UNAVAILABLE.retryAfter)).send({ error: { code: DB_UNAVAILABLE.code, message: DB_UNAVAILABLE.message } })
     }
     const status = err.statusCode ?? 500
     if (status < 500) {

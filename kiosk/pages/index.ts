@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { DB_UNAVAILABLE, isDbUnavailable } from '../../db/errors.ts'
 import { DomainError, type DomainErrorCode } from '../../server/domain/errors.ts'
 import { createStationFeed } from '../station-feed.ts'
 import { notice } from '../views/format.ts'
@@ -37,7 +38,12 @@ export default async function kioskPages (app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | DomainError, req, reply) => {
     let status: number
     let message: string
-    if (err instanceof DomainError) { status = STATUS[err.code]; message = err.message } else if ((err as FastifyError).validation) { status = 422; message = err.message } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) { status = (err as FastifyError).statusCode!; message = err.message } else {
+    if (err instanceof DomainError) { status = STATUS[err.code]; message = err.message } else if (isDbUnavailable(err)) {
+      req.log.warn({ err, method: req.method, url: req.url }, 'database unavailable: page refused')
+      status = 503
+      message = DB_UNAVAILABLE.message
+      reply.header('retry-after', String(DB_UNAVAILABLE.retryAfter))
+    } else if ((err as FastifyError).validation) { status = 422; message = err.message } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) { status = (err as FastifyError).statusCode!; message = err.message } else {
       req.log.error({ err, method: req.method, url: req.url, params: req.params }, 'page failed')
       status = 500
       message = 'Something went wrong on the server; it has been logged'

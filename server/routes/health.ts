@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { DB_UNAVAILABLE, dbErrorDetail, isDbUnavailable } from '../../db/errors.ts'
 
 /** Liveness and readiness: the database answers; each station's scanner and printer status. */
 const health: FastifyPluginAsyncTypebox = async (app) => {
@@ -8,7 +9,17 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       const stations = app.stations.list().map(s => ({ code: s.code, kind: s.kind, ...(app.hardwareStatus(s.code) as object | null) }))
       return { status: 'ok', db: 'ok', time: new Date().toISOString(), stations }
     } catch (e) {
-      return reply.code(503).send({ status: 'degraded', db: (e as Error).message, time: new Date().toISOString() })
+      // The stations' scanners, printers and kept scans are known here without the database.
+      const stations = app.stations.list().map(s => ({ code: s.code, kind: s.kind, ...(app.hardwareStatus(s.code) as object | null) }))
+      const unreachable = isDbUnavailable(e)
+      return reply.code(503).header('retry-after', String(DB_UNAVAILABLE.retryAfter)).send({
+        status: 'degraded',
+        db: unreachable ? 'unreachable' : 'error',
+        dbError: dbErrorDetail(e),
+        ...(unreachable ? { error: { code: DB_UNAVAILABLE.code, message: DB_UNAVAILABLE.message } } : {}),
+        time: new Date().toISOString(),
+        stations
+      })
     }
   })
 }
