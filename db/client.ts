@@ -10,6 +10,12 @@ export interface DbOptions {
   authToken?: string
   /** How long a write waits for another process's write lock, in ms. Default 5000. */
   timeoutMs?: number
+  /**
+   * A libSQL server (http:, https:, libsql:) that accepts the connection and then never answers
+   * would leave a request waiting for ever: each HTTP request is given up after this many ms
+   * (default 30,000, well above the widest trace) and reported as the database being unreachable.
+   */
+  requestTimeoutMs?: number
 }
 
 export interface Db {
@@ -54,8 +60,13 @@ async function keepFullSync (tx: Transaction): Promise<void> {
   if (level < 2) await tx.executeMultiple('COMMIT; PRAGMA synchronous = FULL; BEGIN IMMEDIATE')
 }
 
-export function openDb ({ url, authToken, timeoutMs = 5000 }: DbOptions): Db {
-  const client = createClient({ url, authToken, timeout: timeoutMs, intMode: 'number' })
+/** fetch with a deadline, for the libSQL HTTP client (its own requests have none). */
+const fetchWithin = (ms: number) => (input: Request | string | URL, init?: RequestInit) =>
+  fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms) })
+
+export function openDb ({ url, authToken, timeoutMs = 5000, requestTimeoutMs = 30_000 }: DbOptions): Db {
+  const remote = /^(https?|libsql):/.test(url)
+  const client = createClient({ url, authToken, timeout: timeoutMs, intMode: 'number', ...(remote ? { fetch: fetchWithin(requestTimeoutMs) } : {}) })
   let queue: Promise<unknown> = Promise.resolve()
   // An in-memory database lives in its one connection: renewing it would empty it.
   const renew = async () => { if (!url.includes(':memory:')) await client.reconnect() }

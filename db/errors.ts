@@ -41,6 +41,9 @@ export function isDbUnavailable (e: unknown): boolean {
     // The libSQL HTTP client's fetch: `TypeError: fetch failed` with the socket's error as cause.
     // (Only there: a printer's ECONNREFUSED is not the database's.)
     if (err instanceof TypeError && err.message === 'fetch failed' && NETWORK.has(String((err.cause as { code?: unknown } | undefined)?.code))) return true
+    // A libSQL server that took the connection but did not answer within db/client.ts's request
+    // deadline (fetch's AbortSignal.timeout).
+    if (err.name === 'TimeoutError') return true
     // The libsql driver cannot open the database file (SQLITE_CANTOPEN, 14): a plain Error.
     if (/^ConnectionFailed\(/.test(err.message)) return true
   }

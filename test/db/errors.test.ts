@@ -33,6 +33,19 @@ function client (url: string, timeout?: number) {
 }
 
 describe('the database cannot be reached or used: recognised', () => {
+  test('a libSQL server that takes the connection and never answers is given up after the request deadline, not waited on for ever', async () => {
+    const { createServer } = await import('node:net')
+    const silent = createServer(() => {}).listen(0, '127.0.0.1')
+    await new Promise(resolve => silent.once('listening', resolve))
+    onTestFinished(() => { silent.close() })
+    const db = openDb({ url: `http://127.0.0.1:${(silent.address() as { port: number }).port}`, requestTimeoutMs: 300 })
+    onTestFinished(() => db.close())
+    // Without the deadline this waits for ever and the test fails on vitest's own timeout.
+    const e = await failure(db.client.execute('SELECT 1'))
+    expect(isDbUnavailable(e)).toBe(true)
+    expect(dbErrorDetail(e)).toMatch(/timeout/i)
+  })
+
   test('a libSQL server over HTTP with nothing listening (fetch failed, ECONNREFUSED)', async () => {
     const e = await failure(client(`http://127.0.0.1:${await freePort()}`).execute('SELECT 1'))
     expect(e).toBeInstanceOf(TypeError)
