@@ -1,5 +1,6 @@
 import type { Client } from '@libsql/client'
 import type { Db } from '../db/client.ts'
+import { recordAudit } from '../server/domain/audit.ts'
 import { DomainError } from '../server/domain/errors.ts'
 import { createMasterData, type LocationInput, type PartnerInput, type ProductInput } from '../server/domain/master-data.ts'
 
@@ -115,6 +116,8 @@ export async function importRows (db: Db, kind: Kind, rows: Array<{ row: number,
         }
       }
       if (errors.length) throw new Refused()
+      // Each row has its own product.create / partner.create entry; this one says they came as one file (first 100 codes).
+      await recordAudit(tx, { action: `${kind}.import`, subject: `import:${kind}`, details: { rows: rows.length, codes: rows.slice(0, 100).map(r => r.fields.code?.trim()) } })
     })
   } catch (e) {
     if (!(e instanceof Refused)) throw e

@@ -32,6 +32,8 @@ export const POLICY: ReadonlyArray<readonly [method: string, route: RegExp, acce
   ['GET', /^\/api\/v1\/(trace|exports)\//, [...STAFF, 'integration']],
   ['GET', /^\/api\/v1\/shipments\/:id\/kdes/, [...STAFF, 'integration']],
   ['GET', /^\/api\/v1\//, ALL],
+  // Supervisors read master data (which product, supplier or dock a lot names); only admins change it.
+  ['GET', /^\/admin/, STAFF],
   ['*', /^\/admin/, ['admin']],
   ['*', /^\/stations\//, FLOOR],
   ['GET', /^\/01\//, FLOOR],

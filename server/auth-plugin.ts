@@ -5,12 +5,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { accessFor } from './access.ts'
 import type { Auth, Principal } from './domain/auth.ts'
-import { withActor } from './domain/audit.ts'
+import { createKioskClocks, withActor, type KioskClocks } from './domain/audit.ts'
 import { authPages, KIOSK_COOKIE, SESSION_COOKIE } from './auth-pages.ts'
 
 declare module 'fastify' {
   interface FastifyRequest { principal: Principal | null }
 }
+
+/** A kiosk page sends its own clock (Date.now(), ms) with its requests, so the server can flag a kiosk whose clock is off. */
+export const KIOSK_CLOCK_HEADER = 'x-kiosk-clock'
 
 export interface AuthOptions {
   auth: Auth
@@ -48,6 +51,8 @@ async function authPlugin (app: FastifyInstance, { auth, https = false, demo = f
     getToken: (req: FastifyRequest) => (req.headers['x-csrf-token'] as string | undefined) ?? (req.body as { _csrf?: string } | undefined)?._csrf
   })
   app.decorateRequest('principal', null)
+  const clocks = createKioskClocks({ db: app.db, clock: auth.clock })
+  app.decorate('kioskClocks', clocks)
 
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url ?? req.url.split('?')[0]!
@@ -63,6 +68,7 @@ async function authPlugin (app: FastifyInstance, { auth, https = false, demo = f
     if (!access.includes(req.principal.role)) {
       return reply.code(403).send({ error: { code: 'FORBIDDEN', message: `A ${req.principal.role} may not do this` } })
     }
+    await readKioskClock(req)
     // An operator works at the station of their kiosk, not at another one.
     const station = (req.params as { code?: string }).code
     if (req.principal.role === 'operator' && route.includes('stations/:code') && station && station.toUpperCase() !== req.principal.station) {
@@ -94,6 +100,16 @@ async function authPlugin (app: FastifyInstance, { auth, https = false, demo = f
     } else if ('user' in body) body.user = p.user
   })
 
+  /** A kiosk's clock reading: compared with the server's, flagged and audited when far off (server/domain/audit.ts). */
+  async function readKioskClock (req: FastifyRequest) {
+    const p = req.principal
+    const sent = Number(req.headers[KIOSK_CLOCK_HEADER])
+    if (!p?.kiosk || !Number.isSafeInteger(sent) || sent <= 0) return
+    // Never in the way of the request: a scan taken while the database is away must still be spooled.
+    await clocks.report(p.kiosk, { user: p.user, station: p.station }, sent)
+      .catch((err: unknown) => req.log.warn({ err, kiosk: p.kiosk?.name }, 'kiosk clock: could not record the reading'))
+  }
+
   async function identify (req: FastifyRequest): Promise<Principal | null> {
     const h = req.headers.authorization
     if (h?.startsWith('Bearer ')) return auth.principalFromToken(h.slice(7).trim())
@@ -112,6 +128,8 @@ async function authPlugin (app: FastifyInstance, { auth, https = false, demo = f
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** Kiosk clocks as their pages report them; absent when the app runs without auth (some tests). */
+    kioskClocks?: KioskClocks
     authCookies: {
       setSession: (reply: FastifyReply, id: string) => FastifyReply
       setKiosk: (reply: FastifyReply, token: string) => FastifyReply

@@ -7,6 +7,7 @@ import { loadDemoPlant } from './demo-plant.ts'
 import { createLineage, type TraceDirection } from './domain/lineage.ts'
 import { formatTrace } from './trace-text.ts'
 import { createAuth, type Role } from './domain/auth.ts'
+import { exportEntry, recordAudit } from './domain/audit.ts'
 import { DomainError } from './domain/errors.ts'
 import { createExports } from './domain/exports/index.ts'
 import { parseExportRequest, runExport } from './domain/exports/command.ts'
@@ -129,6 +130,10 @@ export async function main (argv = process.argv.slice(2)): Promise<number> {
       try {
         const file = await runExport(createExports({ db, plant, timeZone: plant.timeZone, companyPrefix: plant.gs1CompanyPrefix }), request)
         const path = resolve(values.out ?? file.filename)
+        // Audited before the file exists: an export nobody can account for is never written.
+        const what = 'scope' in request ? { kind: request.kind, ...request.scope } : request
+        const entry = exportEntry(what, file)
+        await db.write(tx => recordAudit(tx, { ...entry, user: `cli:${process.env.USER ?? 'unknown'}`, details: { ...entry.details as object, out: path } }))
         writeFileSync(path, file.body)
         console.log(path)
         console.log(file.summary)

@@ -20,6 +20,8 @@ export default async function adminPages (app: FastifyInstance) {
     const csrf = csrfOf(req, reply)
     return sendHtml(reply, layout({ title, viewer: viewerOf(req), csrf, section: 'admin' }, html`<main class="office-main">${body(csrf)}</main>`), status)
   }
+  // Supervisors may look (server/access.ts): the pages drop their forms for anyone but an admin.
+  const editable = (req: FastifyRequest) => (viewerOf(req)?.role ?? 'admin') === 'admin'
   const flashOf = (req: FastifyRequest) => {
     const q = req.query as { added?: string, imported?: string }
     return q.added ? `Added ${q.added}.` : q.imported ? `Imported ${q.imported} rows.` : undefined
@@ -35,14 +37,14 @@ export default async function adminPages (app: FastifyInstance) {
     products: { read: readProduct, create: (i: unknown): Promise<unknown> => app.masterData.createProduct(i as Parameters<typeof app.masterData.createProduct>[0]), fields: PRODUCT_FIELDS, required: ['code', 'name', 'unit'], title: 'Products' },
     partners: { read: readPartner, create: (i: unknown): Promise<unknown> => app.masterData.createPartner(i as Parameters<typeof app.masterData.createPartner>[0]), fields: PARTNER_FIELDS, required: ['code', 'role', 'name'], title: 'Suppliers and customers' }
   } as const
-  const render = async (kind: Kind, s: FormState, imp: ImportState | undefined, csrf: string | null, flash?: string) => kind === 'products'
-    ? productsPage(await app.masterData.listProducts(), s, imp, csrf, flash)
-    : partnersPage(await app.masterData.listPartners(), s, imp, csrf, flash)
+  const render = async (kind: Kind, s: FormState, imp: ImportState | undefined, csrf: string | null, flash?: string, canEdit = true) => kind === 'products'
+    ? productsPage(await app.masterData.listProducts(), s, imp, csrf, flash, canEdit)
+    : partnersPage(await app.masterData.listPartners(), s, imp, csrf, flash, canEdit)
 
   for (const kind of ['products', 'partners'] as const) {
     const m = master[kind]
     app.get(`/admin/${kind}`, hide, async (req, reply) => {
-      const page = await render(kind, emptyForm, undefined, csrfOf(req, reply), flashOf(req))
+      const page = await render(kind, emptyForm, undefined, csrfOf(req, reply), flashOf(req), editable(req))
       return send(req, reply, m.title, () => page)
     })
     app.post(`/admin/${kind}`, hide, async (req, reply) => {
@@ -71,7 +73,7 @@ export default async function adminPages (app: FastifyInstance) {
 
   app.get('/admin/locations', hide, async (req, reply) => {
     const locations = await app.masterData.listLocations()
-    return send(req, reply, 'Locations', csrf => locationsPage(locations, emptyForm, csrf, flashOf(req)))
+    return send(req, reply, 'Locations', csrf => locationsPage(locations, emptyForm, csrf, flashOf(req), editable(req)))
   })
   app.post('/admin/locations', hide, async (req, reply) => {
     const values = formOf(req.body)
@@ -93,7 +95,7 @@ export default async function adminPages (app: FastifyInstance) {
       const printer = app.printQueue?.printerNames().includes(def.code) ? await app.printQueue.state(def.code) : hw.printer ?? null
       return { def, state: await app.stations.state(def.code), scanner: hw.scanner ?? null, printer }
     }))
-    return send(req, reply, 'Stations', () => stationsAdmin(rows))
+    return send(req, reply, 'Stations', () => stationsAdmin(rows, app.kioskClocks?.list()))
   })
 
   app.get('/admin/printers', hide, async (req, reply) => {

@@ -5,6 +5,7 @@ import type { Region, StationFeed } from '../station-feed.ts'
 import { loadStationView } from '../station-view.ts'
 import { href, html } from '../views/html.ts'
 import { layout } from '../views/layout.ts'
+import { clockWarning } from '../views/station/clock.ts'
 import { stationPage, stationPartials } from '../views/station/page.ts'
 import type { Refused } from '../views/station/work.ts'
 import { attempt, csrfOf, formOf, isHtmx, parseNumber, sendHtml, userOf, viewerOf, type Form } from './context.ts'
@@ -34,9 +35,21 @@ export default async function stationPages (app: FastifyInstance, { feed }: { fe
 ${list.length === 0 ? html`<p>No stations are configured on this server.</p>` : html`<ul class="station-list">${list.map(s => html`<li><a class="btn big plain" href="${href`/stations/${s.code}`}">${s.code} · ${s.kind} · ${s.location}</a></li>`)}</ul>`}</main>`))
   })
 
+  /** This kiosk's last clock reading: the auth plugin takes one from every request that carries the kiosk's clock. */
+  const clockOf = (req: FastifyRequest) => {
+    const kiosk = (req as unknown as { principal?: { kiosk?: { id: number } | null } | null }).principal?.kiosk
+    return kiosk ? app.kioskClocks?.get(kiosk.id) ?? null : null
+  }
+
   app.get<{ Params: { code: string } }>('/stations/:code', hide, async (req, reply) => {
     const v = await loadStationView(app, feed, codeOf(req))
-    return sendHtml(reply, stationPage(v, { viewer: viewerOf(req), csrf: csrfOf(req, reply) }))
+    return sendHtml(reply, stationPage(v, { viewer: viewerOf(req), csrf: csrfOf(req, reply) }, clockOf(req)))
+  })
+
+  // station.js asks on load and every minute, sending the kiosk's clock: the answer is the warning box, empty when in step.
+  app.get<{ Params: { code: string } }>('/stations/:code/clock', hide, async (req, reply) => {
+    codeOf(req)
+    return sendHtml(reply, clockWarning(clockOf(req)))
   })
 
   // A keyboard-wedge scan: same path as a serial scan. The page makes the scanId, so a retried post records nothing twice.

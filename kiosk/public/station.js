@@ -82,7 +82,7 @@
     sending = true
     const item = queue[0]
     try {
-      const headers = { 'content-type': 'application/x-www-form-urlencoded', 'HX-Request': 'true' }
+      const headers = { 'content-type': 'application/x-www-form-urlencoded', 'HX-Request': 'true', 'x-kiosk-clock': String(Date.now()) }
       const token = window.lotlineCsrf()
       if (token) headers['x-csrf-token'] = token
       const res = await fetch(url, { method: 'POST', headers, body: new URLSearchParams(item).toString(), credentials: 'same-origin' })
@@ -98,6 +98,19 @@
     }
     pump()
   }
+
+  // ---------- This kiosk's clock ----------
+  // The server stamps every event with its own time; it compares this kiosk's clock with it and
+  // answers with the warning box (empty while the clocks agree), on load and every minute.
+  const clockUrl = form.getAttribute('data-clock-url')
+  async function checkClock () {
+    try {
+      const res = await fetch(clockUrl, { headers: { 'x-kiosk-clock': String(Date.now()) }, credentials: 'same-origin' })
+      const box = document.getElementById('clock-warning')
+      if (res.ok && box) box.outerHTML = await res.text()
+    } catch (err) {}
+  }
+  if (clockUrl) { checkClock(); setInterval(checkClock, 60000) }
 
   // ---------- On-screen keypad ----------
   document.addEventListener('click', e => {

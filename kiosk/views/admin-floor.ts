@@ -2,7 +2,9 @@ import type { PrintJobRow } from '../../db/print-jobs.ts'
 import type { StationState } from '../../server/domain/station-flows.ts'
 import type { StationDef } from '../../server/domain/stations.ts'
 import type { PrinterState } from '../../server/print-queue.ts'
+import type { KioskClock } from '../../server/domain/audit.ts'
 import type { ScannerView } from '../station-view.ts'
+import { describeOffset } from './station/clock.ts'
 import { when } from './format.ts'
 import { href, html, type Html } from './html.ts'
 
@@ -21,13 +23,23 @@ export function adminHome (counts: { products: number, partners: number, locatio
 
 const scannerText = (s: ScannerView | null) => s ? `${s.state}${s.simulated ? ' (simulated)' : ''}${s.alert ? `: ${s.alert}` : ''}${s.lastError ? ` (${s.lastError})` : ''}` : 'none (keyboard only)'
 
-/** Stations come from the configuration file: shown here, changed there. */
-export function stationsAdmin (rows: StationRow[]): Html {
+/** Stations come from the configuration file: shown here, changed there. Below them, the kiosks' clocks. */
+export function stationsAdmin (rows: StationRow[], clocks: KioskClock[] = []): Html {
   return html`<h1>Stations</h1>${nav}<p class="hint">Stations are set in the configuration file (lotline.config.json); this page shows them and what they are doing.</p>
 <table><thead><tr><th>Station</th><th>Kind</th><th>Location</th><th>Scanner</th><th>Printer</th><th>Now</th></tr></thead><tbody>
 ${rows.map(r => html`<tr><td><a href="${href`/stations/${r.def.code}`}" class="mono">${r.def.code}</a></td><td>${r.def.kind}</td><td>${r.def.location}</td>
 <td>${scannerText(r.scanner)}</td><td>${r.printer ? `${r.printer.state}, ${r.printer.waiting} waiting` : 'none'}</td><td>${doing(r.state)}</td></tr>`)}
-</tbody></table>`
+</tbody></table>
+${kioskClocks(clocks)}`
+}
+
+/** Each kiosk's clock as its page last reported it (this server process only; the audit trail keeps every flag). */
+function kioskClocks (clocks: KioskClock[]): Html {
+  return html`<h2>Kiosk clocks</h2>${clocks.length === 0 ? html`<p class="hint">No kiosk page has reported its clock to this server since it started.</p>` : html`
+<table class="kiosk-clocks"><thead><tr><th>Kiosk</th><th>Station</th><th>Clock</th><th>Operator</th><th>Seen (server time)</th></tr></thead><tbody>
+${clocks.map(c => html`<tr class="${c.flagged ? 'bad' : ''}"><td>${c.kiosk}</td><td>${c.station ?? ''}</td>
+<td>${c.flagged ? html`<b>${describeOffset(c.offsetMs)} ${c.offsetMs < 0 ? 'behind' : 'ahead'}: ask IT to fix it</b>` : 'in step'}</td><td>${c.user}</td><td>${when(c.seenAt)}</td></tr>`)}
+</tbody></table>`}`
 }
 
 function doing (s: StationState): string {

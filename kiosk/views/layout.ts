@@ -44,7 +44,7 @@ ${kind === 'station' ? html`<script src="/vendor/htmx/ext/hx-sse.min.js"></scrip
 </html>`
 }
 
-/** Links a role may follow (server/access.ts): master data is for admins. */
+/** Links a role may follow (server/access.ts): master data is for supervisors (to read) and admins. */
 function officeNav (meta: PageMeta): Html {
   const v = meta.viewer
   const cur = (s: PageMeta['section']) => meta.section === s ? html` aria-current="page"` : ''
@@ -53,7 +53,7 @@ function officeNav (meta: PageMeta): Html {
 <nav>
 <a href="/"${cur('search')}>Search</a>
 <a href="/recalls"${cur('recalls')}>Mock recalls</a>
-${!v || v.role === 'admin' ? html`<a href="/admin"${cur('admin')}>Master data</a>` : ''}
+${!v || v.role === 'admin' || v.role === 'supervisor' ? html`<a href="/admin"${cur('admin')}>Master data</a>` : ''}
 <a href="/stations">Stations</a>
 </nav>
 ${v ? html`<form class="who" method="post" action="/logout">${meta.csrf ? html`<input type="hidden" name="_csrf" value="${meta.csrf}">` : ''}

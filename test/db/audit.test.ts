@@ -1,15 +1,23 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import { listAudit, recordAudit } from '../../db/audit.ts'
 import { createFakePrinter } from '../../hardware/fakes.ts'
 import { withActor } from '../../server/domain/audit.ts'
+import type { StationDef } from '../../server/domain/stations.ts'
 import { createPrintQueue } from '../../server/print-queue.ts'
 import { verifyDatabase } from '../../server/verify.ts'
 import { buildTestApp, countRows, get, post, receive, seedBakery, testDb } from '../helpers/app.ts'
 
-async function bakery () {
-  const db = await testDb()
+const BIN = fileURLToPath(new URL('../../bin/lotline.mjs', import.meta.url))
+
+async function bakery ({ file = false, stations = [] as StationDef[] } = {}) {
+  const db = await testDb({ file })
   const printQueue = createPrintQueue({ db, printers: new Map([['RCV1', createFakePrinter()]]), render: (_t, data) => `^XA^FD${JSON.stringify(data)}^FS^XZ` })
-  const app = await buildTestApp({ db, printQueue, companyPrefix: '0614141' })
+  const app = await buildTestApp({ db, printQueue, companyPrefix: '0614141', stations })
   await seedBakery(app)
   return { app, db, printQueue }
 }
@@ -87,6 +95,88 @@ describe('audit trail', () => {
     expect(day).toHaveLength(await countRows(db, 'audit_log'))
     const page = (await get(app, `/api/v1/audit?after=${day[2].id}&limit=2`)).body.entries
     expect(page.map((e: { id: number }) => e.id)).toEqual([day[3].id, day[4].id])
+  })
+
+  test('every export download leaves an entry with who, server time and what (kind, lot, range or shipment); a refused one leaves none', async () => {
+    const { app, db } = await bakery()
+    const flour = await receive(app, 'FLOUR', 'MILL', 500)
+    const shipped = await post(app, '/api/v1/shipments', { customer: 'FRESHMART', shipFrom: 'DOCK2', lines: [{ lot: flour, quantity: 10 }] })
+    expect(shipped.status).toBe(201)
+    const shipment = shipped.body.shipment.id as number
+    const before = await countRows(db, 'audit_log')
+    const started = new Date().toISOString()
+    const urls = [`/api/v1/trace/${flour}/export.csv?direction=forward`, `/api/v1/trace/${flour}/fda.xlsx`, `/api/v1/trace/${flour}/epcis.jsonld`,
+      '/api/v1/exports/fda.xlsx?from=2026-11-01&to=2026-11-30', '/api/v1/exports/epcis.jsonld?from=2026-11-01&to=2026-11-30',
+      `/api/v1/shipments/${shipment}/kdes`, `/api/v1/shipments/${shipment}/kdes.csv`]
+    for (const url of urls) expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200)
+    expect((await app.inject({ method: 'GET', url: '/api/v1/trace/NO-SUCH-LOT/fda.xlsx' })).statusCode).toBe(404)
+
+    const entries = await listAudit(db.client, { afterId: before, limit: 100 })
+    expect(entries.map(e => [e.action, e.subject, e.user])).toEqual([
+      ['export.csv', `lot:${flour}`, 'token:tests'], ['export.fda', `lot:${flour}`, 'token:tests'], ['export.epcis', `lot:${flour}`, 'token:tests'],
+      ['export.fda', 'range:2026-11-01..2026-11-30', 'token:tests'], ['export.epcis', 'range:2026-11-01..2026-11-30', 'token:tests'],
+      ['export.kdes', `shipment:${shipment}`, 'token:tests'], ['export.kdes', `shipment:${shipment}`, 'token:tests']
+    ])
+    expect(entries[0]!.details).toMatchObject({ kind: 'csv', lot: flour, direction: 'forward', file: expect.stringMatching(/\.csv$/) })
+    expect(entries[3]!.details).toMatchObject({ from: '2026-11-01', to: '2026-11-30', summary: expect.stringContaining('FDA spreadsheet') })
+    // Server time: the moment of the download, whatever the events' own dates.
+    for (const e of entries) expect(e.at >= started && e.at <= new Date().toISOString()).toBe(true)
+    // The lot's own history shows who took its records out.
+    const byLot = (await get(app, `/api/v1/audit?subject=lot:${flour}`)).body.entries.map((e: { action: string }) => e.action)
+    expect(byLot).toEqual(['event.receiving', 'event.shipping', 'export.csv', 'export.fda', 'export.epcis'])
+  })
+
+  test('lotline export leaves an entry naming the command\'s user and the file it wrote', async () => {
+    const { app, db } = await bakery({ file: true })
+    const flour = await receive(app, 'FLOUR', 'MILL', 500)
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'export', 'csv', '--lot', flour, '--out', 'flour.csv'], {
+      cwd: join(db.path!, '..'), env: { ...process.env, LOTLINE_CONFIG: '', LOTLINE_DB_URL: `file:${db.path}`, USER: 'qa-lead' }
+    })
+    const out = stdout.trim().split('\n')[0]!
+    expect(existsSync(out)).toBe(true)
+    const entries = await listAudit(db.client, { subject: `lot:${flour}` })
+    expect(entries.map(e => e.action)).toEqual(['event.receiving', 'export.csv'])
+    expect(entries[1]).toMatchObject({ action: 'export.csv', user: 'cli:qa-lead', station: null, details: { lot: flour, direction: 'both', out } })
+  })
+
+  test('master data from the admin pages (forms and CSV imports), accounts, kiosks, tokens, logins and kiosk clocks each leave their entry', async () => {
+    const { app, db } = await bakery({ stations: [{ code: 'RCV1', kind: 'receiving', location: 'DOCK1' }] })
+    const before = await countRows(db, 'audit_log')
+    const form = (url: string, payload: Record<string, string>) => app.inject({ method: 'POST', url, payload, headers: { accept: 'text/html' } })
+    expect((await form('/admin/products', { code: 'OATS', name: 'Rolled oats', unit: 'kg' })).statusCode).toBe(303)
+    expect((await form('/admin/locations', { code: 'DOCK3', kind: 'dock', name: 'Back dock' })).statusCode).toBe(303)
+    expect((await form('/admin/partners/import', { csv: 'code,role,name\nFARM,supplier,Oat Farm\nDELI,customer,Deli Co\n' })).statusCode).toBe(303)
+    expect((await form('/admin/products/import', { csv: 'code,name,unit\nRYE,Rye,kg\nRYE,Rye again,kg\n' })).statusCode).toBe(422) // refused: nothing, and no entry
+    expect((await post(app, '/api/v1/users', { username: 'olga', role: 'operator', pin: '4321' })).status).toBe(201)
+    const kiosk = await post(app, '/api/v1/kiosks', { name: 'dock kiosk', station: 'RCV1' })
+    expect(kiosk.status).toBe(201)
+    expect((await post(app, '/api/v1/tokens', { name: 'erp', role: 'integration' })).status).toBe(201)
+    // An operator logs in at the kiosk, which reports a clock 7 minutes slow, and logs out.
+    const login = await app.inject({ method: 'POST', url: '/kiosk/login', payload: { pin: '4321' }, headers: { cookie: `lotline_kiosk=${kiosk.body.token}` } })
+    const cookie = `lotline_kiosk=${kiosk.body.token}; lotline_session=${login.cookies.find(c => c.name === 'lotline_session')!.value}`
+    expect((await app.inject({ method: 'GET', url: '/stations/RCV1/clock', headers: { cookie, 'x-kiosk-clock': String(Date.now() - 7 * 60_000) } })).statusCode).toBe(200)
+    const session = await app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } })
+    const csrf = `${cookie}; _csrf=${session.cookies.find(c => c.name === '_csrf')!.value}`
+    expect((await app.inject({ method: 'POST', url: '/logout', headers: { cookie: csrf, 'x-csrf-token': session.json().csrfToken } })).statusCode).toBe(303)
+
+    const entries = await listAudit(db.client, { afterId: before, limit: 100 })
+    expect(entries.map(e => [e.action, e.subject, e.user, e.station])).toEqual([
+      ['product.create', 'product:OATS', 'token:tests', null],
+      ['location.create', 'location:DOCK3', 'token:tests', null],
+      ['partner.create', 'partner:FARM', 'token:tests', null], ['partner.create', 'partner:DELI', 'token:tests', null],
+      ['partners.import', 'import:partners', 'token:tests', null],
+      ['user.create', 'user:olga', 'token:tests', null],
+      ['kiosk.register', 'kiosk:dock kiosk', 'token:tests', null],
+      ['token.create', 'token:erp', 'token:tests', null],
+      ['login', 'user:olga', 'olga', 'RCV1'],
+      ['kiosk.clock', 'kiosk:dock kiosk', 'olga', 'RCV1'],
+      ['logout', 'user:olga', 'olga', 'RCV1']
+    ])
+    expect(entries[4]!.details).toEqual({ rows: 2, codes: ['FARM', 'DELI'] })
+    expect(entries[5]!.details).toEqual({ role: 'operator', password: false, pin: true, badge: false, demo: false })
+    expect(JSON.stringify(entries)).not.toContain('4321') // never a secret
+    expect(entries[9]!.details).toMatchObject({ flagged: true, offsetSeconds: expect.toSatisfy((s: number) => s <= -419 && s >= -421) })
+    expect(await verifyDatabase(db.client)).toMatchObject({ ok: true, problems: [] })
   })
 
   test('the log refuses UPDATE and DELETE, like the events it records', async () => {

@@ -95,8 +95,35 @@ describe('who may do what', () => {
     // The session cookie carried to another browser without the kiosk's device cookie is worthless.
     const session = op.cookie.split('; ').find(x => x.startsWith('lotline_session='))!
     expect((await app.inject({ method: 'GET', url: '/api/v1/products', headers: { cookie: session } })).statusCode).toBe(401)
-    // And operators cannot correct history.
+    // Nor see master data, and cannot correct history.
+    expect((await app.inject({ method: 'GET', url: '/admin/products', headers: { cookie: c.cookie, accept: 'text/html' } })).statusCode).toBe(403)
     expect((await app.inject({ method: 'POST', url: '/api/v1/events/1/void', payload: { reason: 'oops' }, headers: { cookie: c.cookie, 'x-csrf-token': c.token } })).statusCode).toBe(403)
+  })
+})
+
+describe('master data', () => {
+  test('supervisors read master data on the admin pages; only admins see the forms and may change it', async () => {
+    const { app } = await plant()
+    const sam = await csrf(app, (await login(app, 'sam', 'correct horse battery')).cookie)
+    const page = await app.inject({ method: 'GET', url: '/admin/products', headers: { cookie: sam.cookie, accept: 'text/html' } })
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Chocolate chip cookies 12 x 200 g')
+    expect(page.body).toContain('Read only: master data is added and changed by an admin.')
+    expect(page.body).not.toContain('action="/admin/products"')
+    expect(page.body).not.toContain('Import from CSV')
+    expect(page.body).toContain('<a href="/admin"') // the nav shows a supervisor the way there
+    for (const url of ['/admin/partners', '/admin/locations', '/admin/stations']) {
+      expect((await app.inject({ method: 'GET', url, headers: { cookie: sam.cookie, accept: 'text/html' } })).statusCode).toBe(200)
+    }
+    const add = await app.inject({ method: 'POST', url: '/admin/products', headers: { cookie: sam.cookie, 'x-csrf-token': sam.token }, payload: { code: 'OATS', name: 'Oats', unit: 'kg' } })
+    expect(add.statusCode).toBe(403)
+    const imported = await app.inject({ method: 'POST', url: '/admin/products/import', headers: { cookie: sam.cookie, 'x-csrf-token': sam.token }, payload: { csv: 'code,name,unit\nOATS,Oats,kg\n' } })
+    expect(imported.statusCode).toBe(403)
+    expect((await app.inject({ method: 'GET', url: '/api/v1/products' })).json().products.map((p: { code: string }) => p.code)).not.toContain('OATS')
+    // The admin (the tests' token) gets the forms.
+    const admin = await app.inject({ method: 'GET', url: '/admin/products', headers: { accept: 'text/html' } })
+    expect(admin.body).toContain('action="/admin/products"')
+    expect(admin.body).not.toContain('Read only')
   })
 })
 
@@ -134,7 +161,7 @@ describe('logging in', () => {
     expect(locked.res.body).toMatch(/Too many failed attempts: locked until/)
     // Every failure and the lockout are in the audit trail.
     const audit = (await app.db.client.execute("SELECT action FROM audit_log WHERE subject = 'user:sam' ORDER BY id")).rows.map(r => String(r.action))
-    expect(audit).toEqual(['login.failed', 'login.failed', 'login.failed', 'login.failed', 'login.failed', 'login.locked'])
+    expect(audit).toEqual(['user.create', 'login.failed', 'login.failed', 'login.failed', 'login.failed', 'login.failed', 'login.locked'])
   })
 
   test('no default credentials: a one-time setup link creates the first admin with a long password', async () => {

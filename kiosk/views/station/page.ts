@@ -2,6 +2,8 @@ import type { Region } from '../../station-feed.ts'
 import type { StationView } from '../../station-view.ts'
 import { href, html, type Html } from '../html.ts'
 import { layout, type PageMeta } from '../layout.ts'
+import type { KioskClock } from '../../../server/domain/audit.ts'
+import { clockWarning } from './clock.ts'
 import { feedList, sidePanel, signalBanner, statusBar } from './panels.ts'
 import { workPanel, type Refused } from './work.ts'
 
@@ -16,7 +18,8 @@ const REGIONS: Record<Region, { swap: string, render: (v: StationView, refused?:
   feed: { swap: 'innerMorph', render: v => feedList(v) }
 }
 
-export function stationPage (v: StationView, meta: Omit<PageMeta, 'title' | 'kind'>): Html {
+/** `clock`: this kiosk's last clock reading, if the server has one (a warning shows when it is far off). */
+export function stationPage (v: StationView, meta: Omit<PageMeta, 'title' | 'kind'>, clock: KioskClock | null = null): Html {
   const base = href`/stations/${v.def.code}`
   return layout({ ...meta, title: `${v.def.code} ${v.def.kind}`, kind: 'station' }, html`
 <div id="live" hx-sse:connect="${base}/events" hx-swap="none" hidden></div>
@@ -24,10 +27,11 @@ export function stationPage (v: StationView, meta: Omit<PageMeta, 'title' | 'kin
 <div id="status" class="st-status">${REGIONS.status.render(v)}</div>
 <span id="conn" class="pill warn" aria-live="polite">Connecting…</span>
 </header>
+${clockWarning(clock)}
 <section id="signal" aria-live="assertive">${REGIONS.signal.render(v)}</section>
 <div class="st-main">
 <div class="st-left">
-<form id="scan-form" class="scan-form" action="${base}/scan" method="post" data-scan-url="${base}/scan" autocomplete="off">
+<form id="scan-form" class="scan-form" action="${base}/scan" method="post" data-scan-url="${base}/scan" data-clock-url="${base}/clock" autocomplete="off">
 <label for="scan-input">Scan</label>
 <input id="scan-input" name="data" inputmode="none" autocomplete="off" spellcheck="false" autofocus placeholder="Scan a label, or type a lot number and press Enter">
 <input type="hidden" name="scanId" value="">
