@@ -5,12 +5,16 @@ import { shipmentsByCustomer, type Lineage } from '../server/domain/lineage.ts'
 import type { Lots } from '../server/domain/lots.ts'
 import type { MassBalance, Partner, ReferenceDocument } from '../server/domain/types.ts'
 
-/** A shipment as the recall report lists it: when, on which document, which of our lots and how much. */
+/**
+ * A shipment as the recall report lists it: when, on which document, which of our lots and how
+ * much (in the lot's unit). Lines are [lot, quantity] pairs, the lots' product and unit kept once in
+ * the summary's `lots`: a drill of a salt lot keeps ~72,000 lines, and this halves what is stored.
+ */
 export interface DrillShipment {
   shipmentId: number
   shipDate: string
   referenceDocument: ReferenceDocument | null
-  lines: Array<{ lot: string, product: string, quantity: number, unit: string }>
+  lines: Array<[lot: string, quantity: number]>
 }
 
 /**
@@ -18,11 +22,14 @@ export interface DrillShipment {
  * quantity and unit on the entry) are read as one-line shipments: a kept report still shows.
  */
 function upgradeSummary (summary: DrillSummary): DrillSummary {
+  summary.lots ??= {}
   for (const c of summary.customers) {
-    c.shipments = c.shipments.map(s => 'lines' in s ? s : (() => {
+    c.shipments = c.shipments.map(s => {
+      if ('lines' in s) return s
       const old = s as unknown as { shipmentId: number, shipDate: string, referenceDocument: ReferenceDocument | null, lot: string, product: string, quantity: number, unit: string }
-      return { shipmentId: old.shipmentId, shipDate: old.shipDate, referenceDocument: old.referenceDocument, lines: [{ lot: old.lot, product: old.product, quantity: old.quantity, unit: old.unit }] }
-    })())
+      summary.lots[old.lot] = { product: old.product, unit: old.unit }
+      return { shipmentId: old.shipmentId, shipDate: old.shipDate, referenceDocument: old.referenceDocument, lines: [[old.lot, old.quantity]] }
+    })
   }
   return summary
 }
@@ -32,6 +39,8 @@ export interface DrillSummary {
   lot: { code: string, product: { code: string, name: string }, origin: 'received' | 'produced', supplierLotCode: string | null, date: string }
   balance: MassBalance
   customers: Array<{ customer: Partner, shipments: DrillShipment[], total: Array<{ quantity: number, unit: string }> }>
+  /** Product code and unit of each lot on a shipment line. */
+  lots: Record<string, { product: string, unit: string }>
   suppliers: Array<{ supplier: Partner, lots: Array<{ lot: string, product: string, supplierLotCode: string | null, receivedAt: string, quantity: number, unit: string, referenceDocument: ReferenceDocument | null }> }>
   openBatches: Array<{ lot: string, batch: string, line: string, quantity: number, unit: string, date: string }>
   /** Lots reached that are still in the plant: to hold. */
@@ -51,8 +60,8 @@ export function createRecallDrills ({ db, lots, lineage, clock = () => new Date(
       if (!found) throw new DomainError('NOT_FOUND', `Lot ${lotCode} not found`)
       const trace = (await lineage.trace(found.lot.code, 'both'))!
       const l = found.lot
-      const productOf = new Map(trace.lots.map(x => [x.code, x.product.code]))
       const shipmentsOf = shipmentsByCustomer(trace)
+      const shipped = new Set(trace.shipments.flatMap(s => s.lines.map(x => x.lot)))
       const summary: DrillSummary = {
         lot: { code: l.code, product: { code: l.product.code, name: l.product.name }, origin: l.origin, supplierLotCode: l.supplierLotCode, date: l.date },
         balance: found.balance,
@@ -60,10 +69,11 @@ export function createRecallDrills ({ db, lots, lineage, clock = () => new Date(
           customer: c.customer,
           shipments: (shipmentsOf.get(c.customer.code) ?? []).map(s => ({
             shipmentId: s.shipmentId, shipDate: s.shipDate, referenceDocument: s.referenceDocument,
-            lines: s.lines.map(x => ({ lot: x.lot, product: productOf.get(x.lot) ?? '', quantity: x.quantity, unit: x.unit }))
+            lines: s.lines.map(x => [x.lot, x.quantity] as [string, number])
           })),
           total: c.totals
         })),
+        lots: Object.fromEntries(trace.lots.filter(x => shipped.has(x.code)).map(x => [x.code, { product: x.product.code, unit: x.unit }])),
         suppliers: trace.suppliers,
         openBatches: trace.openBatches,
         onHand: trace.lots.filter(x => x.balance.onHand > 1e-6 && !x.voided).map(x => ({ lot: x.code, product: x.product.name, quantity: x.balance.onHand, unit: x.unit })),

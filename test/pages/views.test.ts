@@ -3,6 +3,8 @@ import { parseCsv, rowsToFields } from '../../kiosk/csv.ts'
 import { readAnswer } from '../../kiosk/pages/stations.ts'
 import { href, html, raw } from '../../kiosk/views/html.ts'
 import { layoutTrace } from '../../kiosk/views/trace-graph.ts'
+import { MAX_LINE_ROWS, recallReport } from '../../kiosk/views/recall.ts'
+import type { Drill } from '../../kiosk/recall-drills.ts'
 import type { Trace, TraceLot } from '../../server/domain/lineage.ts'
 
 describe('html tag', () => {
@@ -60,5 +62,36 @@ describe('trace graph layout', () => {
     expect([col('FLOUR'), col('SALT'), col('DOUGH'), col('COOKIE'), col('customer:SHOP')]).toEqual([0, 0, 1, 2, 3])
     expect(g.edges.map(e => e.label)).toEqual(['5 kg · 2026-11-21', '5 kg · 2026-11-21', '5 kg · 2026-11-21', '3 kg · 2026-11-22'])
     expect(g.truncated).toBe(0)
+  })
+})
+
+describe('recall report', () => {
+  const drill = (lines: number, perShipment: number): Drill => {
+    const lots = Object.fromEntries(Array.from({ length: lines }, (_, i) => [`L${i}`, { product: i % 2 ? 'CCC-12' : 'OAT-12', unit: 'case' }]))
+    const shipments = Array.from({ length: Math.ceil(lines / perShipment) }, (_, k) => ({
+      shipmentId: k + 1, shipDate: '2026-11-22T08:00:00Z', referenceDocument: { type: 'BOL', number: `B${k + 1}` },
+      lines: Array.from({ length: Math.min(perShipment, lines - k * perShipment) }, (_, j) => [`L${k * perShipment + j}`, 2] as [string, number])
+    }))
+    return {
+      id: 7, lotCode: 'SALT', user: 'kim', startedAt: '2026-11-25T08:00:00Z', durationMs: 12, traceMs: 5,
+      summary: {
+        lot: { code: 'SALT', product: { code: 'SALT', name: 'Salt' }, origin: 'received', supplierLotCode: 'S-1', date: '2026-01-01' },
+        balance: { unit: 'kg', received: 10, produced: 0, consumed: 10, shipped: 0, adjusted: 0, onHand: 0 },
+        customers: [{ customer: { code: 'SHOP', name: 'Shop' } as never, shipments, total: [{ quantity: lines * 2, unit: 'case' }] }],
+        lots, suppliers: [], openBatches: [], onHand: [], generatedAt: '2026-11-25T08:00:00Z'
+      }
+    }
+  }
+  test('lists every line of a readable recall, one row each', () => {
+    const page = recallReport(drill(6, 3)).value
+    expect(page.match(/<td class="mono">L\d+<\/td>/g)).toHaveLength(6)
+    expect(page).not.toContain('shipment lines: each shipment is one row')
+  })
+  test('a salt lot\'s recall of thousands of lines lists each shipment once, with its lot count, products and totals, and points to the exports', () => {
+    const page = recallReport(drill(MAX_LINE_ROWS + 10, 10)).value
+    expect(page).toContain(`This recall reached ${MAX_LINE_ROWS + 10} shipment lines: each shipment is one row`)
+    expect(page).not.toMatch(/<td class="mono">L\d+<\/td>/)
+    expect(page).toContain('<tr><td>2026-11-22</td><td>1</td><td>10 lots</td><td>OAT-12, CCC-12</td><td class="num">20 case</td><td>BOL B1</td></tr>')
+    expect(page.match(/<tr><td>2026-11-22<\/td>/g)).toHaveLength(Math.ceil((MAX_LINE_ROWS + 10) / 10))
   })
 })
