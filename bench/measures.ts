@@ -26,7 +26,13 @@ export interface Figure {
   rate?: number
 }
 
-export interface BenchContext { db: Db, app: App, baseUrl: string }
+export interface BenchContext {
+  db: Db
+  app: App
+  baseUrl: string
+  /** `authorization: Bearer <token>` of an admin API token made for this run (bench/auth.ts): every request pays auth, as in production. */
+  headers: Record<string, string>
+}
 
 type Layer = (lot: SampleLot) => Promise<number | void>  // resolves to the response size when there is one
 
@@ -53,11 +59,11 @@ async function interleave (lots: readonly SampleLot[], layers: Record<string, La
 
 async function getOk (ctx: BenchContext, url: string, via: 'inject' | 'socket'): Promise<number> {
   if (via === 'inject') {
-    const res = await ctx.app.inject({ method: 'GET', url })
+    const res = await ctx.app.inject({ method: 'GET', url, headers: ctx.headers })
     if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.payload.slice(0, 200)}`)
     return res.rawPayload.length
   }
-  const res = await fetch(ctx.baseUrl + url)
+  const res = await fetch(ctx.baseUrl + url, { headers: ctx.headers })
   const body = await res.arrayBuffer()  // read whole: the client has it all only then
   if (res.status !== 200) throw new Error(`${url}: ${res.status}`)
   return body.byteLength
@@ -130,8 +136,8 @@ export async function lotFigures (ctx: BenchContext, lots: readonly SampleLot[])
 export async function httpFloorFigures (ctx: BenchContext, n: number): Promise<Figure[]> {
   const ms: Record<'inject' | 'socket', number[]> = { inject: [], socket: [] }
   for (let i = -3; i < n; i++) {
-    const a = await timeMs(() => ctx.app.inject({ method: 'GET', url: '/api/v1/no-such-route' }))
-    const b = await timeMs(async () => { await (await fetch(`${ctx.baseUrl}/api/v1/no-such-route`)).arrayBuffer() })
+    const a = await timeMs(() => ctx.app.inject({ method: 'GET', url: '/api/v1/no-such-route', headers: ctx.headers }))
+    const b = await timeMs(async () => { await (await fetch(`${ctx.baseUrl}/api/v1/no-such-route`, { headers: ctx.headers })).arrayBuffer() })
     if (i >= 0) { ms.inject.push(a); ms.socket.push(b) }
   }
   return [

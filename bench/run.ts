@@ -23,7 +23,7 @@ import { migrate } from '../db/migrate.ts'
 import { seeded } from '../server/demo-plant.ts'
 import { buildApp } from '../server/app.ts'
 import { createAuth } from '../server/domain/auth.ts'
-import { benchToken, sendTokenByDefault, type AuthedContext } from './auth.ts'
+import { benchToken, type AuthedContext } from './auth.ts'
 import { hardwareLatencyFigures } from './hardware-latency.ts'
 import { throughputFigures } from './http-load.ts'
 import { loadPlantInChild, type LoadResult } from './load.ts'
@@ -125,7 +125,6 @@ const plant = { name: 'Oven Street Bakery', address: '100 Oven Street', city: 'S
 const app = await buildApp({ db, timeZone: 'UTC', plant, auth, stations, spoolPath: join(spoolDir, 'spool.jsonl') }, { logger: false })
 await app.listen({ host: '127.0.0.1', port: 0 })
 const ctx: AuthedContext = { db, app, baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, headers }
-sendTokenByDefault(app, ctx.baseUrl, headers)
 settledMemory('app listening')
 
 const days = (await db.client.execute('SELECT substr(MIN(occurred_at), 1, 10) AS first, substr(MAX(occurred_at), 1, 10) AS last FROM events')).rows[0]!
