@@ -24,7 +24,9 @@ export interface Db {
   /**
    * Runs `fn` in one write transaction. Every write in this process goes through this queue:
    * two write transactions from one process would fail at once with SQLITE_BUSY. Other
-   * processes are kept out by SQLite's own lock (BEGIN IMMEDIATE waits up to `timeoutMs`).
+   * processes are kept out by SQLite's own lock: on a database file BEGIN IMMEDIATE waits up to
+   * `timeoutMs`; on a libSQL server (sqld) the server queues write transactions itself (see
+   * `fromServer` below).
    */
   write<T> (fn: (tx: Transaction) => Promise<T>): Promise<T>
   /** A consistent snapshot for several reads (a trace's walk and its details). */
@@ -107,8 +109,9 @@ export function openDb ({ url, authToken, timeoutMs = 5000, requestTimeoutMs = 3
         return result
       } catch (e) {
         if (!tx.closed) await tx.rollback().catch(() => {})
-        if (isBusy(e)) await renew()
-        throw e
+        const err = fromServer(e)
+        if (isBusy(err)) await renew()
+        throw err
       } finally {
         tx.close()
       }
@@ -135,6 +138,22 @@ export function openDb ({ url, authToken, timeoutMs = 5000, requestTimeoutMs = 3
     },
     close: () => client.close()
   }
+}
+
+/**
+ * What a libSQL server (sqld 0.24) does with write transactions from several clients, measured
+ * with test/processes/sqld-write-lock.test.ts: a second BEGIN IMMEDIATE is not refused with
+ * SQLITE_BUSY, its first statement waits on the server until the first transaction ends (however
+ * long: many seconds in a queue of writers), so `timeoutMs` and the retries above do not come into
+ * play. But a transaction that keeps the lock for more than 5 s while another writer waits has it
+ * taken away: the server rolls it back and its next statement or COMMIT fails with
+ * TRANSACTION_TIMEOUT. That write did not happen, like one refused for a lock held too long on a
+ * file, so it is reported the same way: SQLITE_BUSY (a 503 "nothing was recorded", and a scan
+ * that met it is kept by the spool and recorded later).
+ */
+function fromServer (e: unknown): unknown {
+  if (!(e instanceof LibsqlError) || e.code !== 'TRANSACTION_TIMEOUT') return e
+  return new LibsqlError('the libSQL server ended this write transaction: it held the write lock past the server\'s 5 s limit while another writer waited; nothing was committed', 'SQLITE_BUSY', undefined, undefined, e)
 }
 
 export function isBusy (e: unknown): boolean {

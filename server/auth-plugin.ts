@@ -3,6 +3,8 @@ import csrf from '@fastify/csrf-protection'
 import helmet from '@fastify/helmet'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { DB_UNAVAILABLE, isDbUnavailable } from '../db/errors.ts'
+import { escapeHtml } from '../kiosk/views/html.ts'
 import { accessFor } from './access.ts'
 import type { Auth, Principal } from './domain/auth.ts'
 import { createKioskClocks, withActor, type KioskClocks } from './domain/audit.ts'
@@ -57,8 +59,15 @@ async function authPlugin (app: FastifyInstance, { auth, https = false, demo = f
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url ?? req.url.split('?')[0]!
     const access = accessFor(req.method, route)
+    if (access === 'public') {
+      // Login pages and static files need nobody: while the database cannot be reached they still
+      // load (a kiosk's stylesheet and scripts), and whoever it is counts as nobody.
+      req.principal = await identify(req).catch((e: unknown) => { if (isDbUnavailable(e)) return null; throw e })
+      return
+    }
+    // While the database cannot be reached, a session or token this process checked before is
+    // still honoured (server/domain/auth.ts); anyone else gets the 503 saying the database is away.
     req.principal = await identify(req)
-    if (access === 'public') return
     // A browser navigating to a page is sent to log in; anything else (API, fetch, curl) gets 401.
     const isPage = req.method === 'GET' && !route.startsWith('/api/') && String(req.headers.accept ?? '').includes('text/html')
     if (!req.principal) {
@@ -123,7 +132,33 @@ async function authPlugin (app: FastifyInstance, { auth, https = false, demo = f
     setKiosk: (reply: FastifyReply, token: string) => reply.setCookie(KIOSK_COOKIE, token, { ...cookieOpts, maxAge: 5 * 365 * 86400 }),
     clear: (reply: FastifyReply) => reply.clearCookie(SESSION_COOKIE, { path: '/' })
   })
-  await app.register(authPages, { auth, demo })
+  // Login, logout, setup and the accounts API are registered here, before buildApp sets the app's
+  // error handler, so they would get Fastify's default one (a DomainError or an unreachable
+  // database as a bare 500). Their own scope hands errors to the app's handler, looked up when
+  // an error happens; a login or logout page that cannot reach the database says so in HTML.
+  await app.register(async (scope) => {
+    scope.setErrorHandler((err, req, reply) => {
+      if (isDbUnavailable(err) && !req.url.startsWith('/api/')) {
+        req.log.warn({ err, method: req.method, url: req.url }, 'database unavailable: login page refused')
+        return reply.code(503).header('retry-after', String(DB_UNAVAILABLE.retryAfter)).type('text/html; charset=utf-8')
+          .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Database unreachable · Lotline</title><link rel="stylesheet" href="/public/kiosk.css"></head>
+<body class="auth"><main class="auth-box"><h1>Lotline</h1><p class="error" role="alert">${escapeHtml(DB_UNAVAILABLE.message)}</p><p>Nobody can log in or out until it is back; an operator already logged in at a kiosk can go on scanning there.</p><p><a href="${escapeHtml(backTo(req))}">Try again</a></p></main></body></html>`)
+      }
+      return app.errorHandler(err, req, reply)
+    })
+    await scope.register(authPages, { auth, demo })
+  })
+}
+
+/** Where "Try again" leads: the page itself, or for a form post the page it was posted from (same site only). */
+function backTo (req: FastifyRequest): string {
+  if (req.method === 'GET') return req.url
+  const from = String(req.headers.referer ?? '')
+  try {
+    const u = new URL(from)
+    if (u.host === req.headers.host) return u.pathname + u.search
+  } catch {}
+  return req.url.startsWith('/kiosk/') ? '/kiosk/login' : '/login'
 }
 
 declare module 'fastify' {

@@ -5,6 +5,10 @@ import { randomUUID } from 'node:crypto'
 import type { ScanSourceKind, Stations } from './domain/stations.ts'
 import { DomainError } from './domain/errors.ts'
 
+/** What the operator is told about a scan kept on this kiosk (API 202, station page banner). */
+export const keptMessage = (waiting: number) =>
+  `The database cannot be reached: this scan is kept on this kiosk (${waiting} waiting) and will be recorded when it is back`
+
 export interface SpooledScan { scanId: string, station: string, raw: string, source: ScanSourceKind, at: string }
 
 /**
@@ -69,6 +73,8 @@ export function createScanSpool ({ path, stations, retryMs = 2000, clock = () =>
      */
     async record (station: string, raw: string, { scanId, source = 'serial' }: { scanId?: string, source?: ScanSourceKind } = {}) {
       scanId ??= randomUUID()
+      // A retried post of a scan that is already waiting here (its answer was lost): kept once.
+      if (waiting.some(s => s.scanId === scanId)) { schedule(); return null }
       const entry: SpooledScan = { scanId, station, raw, source, at: clock().toISOString() }
       if (!waiting.some(s => s.station === station)) {
         try {

@@ -7,6 +7,9 @@ import { href, html } from '../views/html.ts'
 import { layout } from '../views/layout.ts'
 import { clockWarning } from '../views/station/clock.ts'
 import { stationPage, stationPartials } from '../views/station/page.ts'
+import { signalBanner } from '../views/station/panels.ts'
+import { notice } from '../views/format.ts'
+import { keptMessage } from '../../server/scan-spool.ts'
 import type { Refused } from '../views/station/work.ts'
 import { attempt, csrfOf, formOf, isHtmx, parseNumber, sendHtml, userOf, viewerOf, type Form } from './context.ts'
 
@@ -52,13 +55,25 @@ ${list.length === 0 ? html`<p>No stations are configured on this server.</p>` : 
     return sendHtml(reply, clockWarning(clockOf(req)))
   })
 
-  // A keyboard-wedge scan: same path as a serial scan. The page makes the scanId, so a retried post records nothing twice.
+  // A keyboard-wedge scan: same path as a serial scan, through the kiosk's spool (server/scan-spool.ts):
+  // a scan the database cannot take now is kept on this kiosk and recorded when it is back. The
+  // page makes the scanId, so a retried post records nothing twice.
   app.post<{ Params: { code: string } }>('/stations/:code/scan', hide, async (req, reply) => {
     const f = formOf(req.body)
     if (!f.data) return respond(req, reply, ['signal'])
     const scanId = f.scanId && /^[A-Za-z0-9-]{8,64}$/.test(f.scanId) ? f.scanId : undefined
-    await app.stations.handleScan(codeOf(req), f.data, { scanId, source: 'keyboard' })
-    return respond(req, reply, ['signal', 'feed', 'work'])
+    const code = codeOf(req)
+    if (!app.scanSpool) {
+      await app.stations.handleScan(code, f.data, { scanId, source: 'keyboard' })
+      return respond(req, reply, ['signal', 'feed', 'work'])
+    }
+    const recorded = await app.scanSpool.record(code, f.data, { scanId, source: 'keyboard' })
+    if (recorded) return respond(req, reply, ['signal', 'feed', 'work'])
+    // Kept: the banner says so (two tones), drawn without the database, which cannot be read now.
+    const message = keptMessage(app.scanSpool.waitingFor(code))
+    feed.note(code, 'ask', message)
+    if (!isHtmx(req)) return sendHtml(reply, layout({ title: `${code} scan kept`, viewer: viewerOf(req) }, html`<main class="office-main"><h1>Scan kept on this kiosk</h1>${notice('info', message)}<p><a class="btn big plain" href="${href`/stations/${code}`}">Back to ${code}</a></p></main>`), 202)
+    return sendHtml(reply, html`<hx-partial hx-target="#signal" hx-swap="innerHTML">${signalBanner(feed.last(code))}</hx-partial>`, 202)
   })
 
   app.post<{ Params: { code: string } }>('/stations/:code/answer', hide, async (req, reply) => {

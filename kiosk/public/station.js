@@ -55,6 +55,7 @@
       el.value = burst.before
       queue.push({ data: burst.chars, scanId: window.lotlineUuid() })
       burst = null
+      if (failures) showWaiting()
       pump()
     }
   }
@@ -68,35 +69,75 @@
 
   // ---------- Sending: in order, one at a time, retried with the same scanId ----------
   // The server records a scanId once; a retry after a lost answer gets the first answer back.
+  // A scan the server could not take (no answer at all, or a 5xx such as 503 "database cannot be
+  // reached") stays first in the queue and is sent again, with the same scanId, until it is taken:
+  // it is never dropped, and the screen says how many are waiting here. (A kiosk server that keeps
+  // scans itself answers 202 "kept on this kiosk" instead: that scan is done here.)
   const queue = []
   let sending = false
+  let failures = 0
+  const waitBox = document.createElement('p')
+  waitBox.id = 'scan-waiting'
+  waitBox.className = 'notice error'
+  waitBox.setAttribute('role', 'status')
+  waitBox.hidden = true
+  form.insertAdjacentElement('afterend', waitBox)
+  function showWaiting (why) {
+    const n = queue.length
+    waitBox.hidden = n === 0
+    waitBox.textContent = n === 0 ? '' : `${n} scan${n === 1 ? '' : 's'} waiting on this screen: not recorded yet, sending again…${why ? ` (${why})` : ''}`
+  }
   function takeScan () {
     const data = input.value.replace(/[\r\n]+$/, '')
     input.value = ''
     if (!data.trim()) return
     queue.push({ data, scanId: window.lotlineUuid() })
+    if (failures) showWaiting()
     pump()
   }
   async function pump () {
     if (sending || queue.length === 0) return
     sending = true
     const item = queue[0]
+    let retry = false
     try {
       const headers = { 'content-type': 'application/x-www-form-urlencoded', 'HX-Request': 'true', 'x-kiosk-clock': String(Date.now()) }
       const token = window.lotlineCsrf()
       if (token) headers['x-csrf-token'] = token
-      const res = await fetch(url, { method: 'POST', headers, body: new URLSearchParams(item).toString(), credentials: 'same-origin' })
-      const text = await res.text()
-      queue.shift()
+      let res, text
+      try {
+        res = await fetch(url, { method: 'POST', headers, body: new URLSearchParams(item).toString(), credentials: 'same-origin' })
+        text = await res.text()
+      } catch (err) {
+        retry = true
+        setConn(false, `Offline: ${queue.length} scan${queue.length === 1 ? '' : 's'} waiting`)
+        showWaiting('the server does not answer')
+        return
+      }
       setConn(true)
+      if (res.status >= 500) {
+        retry = true
+        showWaiting(plainText(text) || `server answered ${res.status}`)
+        return
+      }
+      queue.shift()
+      failures = 0
+      showWaiting()
       if (window.htmx && text) await window.htmx.swap({ sourceElement: form, text, swap: 'none' })
-    } catch (err) {
-      setConn(false, `Offline: ${queue.length} scan${queue.length === 1 ? '' : 's'} waiting`)
-      await new Promise(resolve => setTimeout(resolve, 1500))
     } finally {
       sending = false
+      if (retry) {
+        failures++
+        setTimeout(pump, Math.min(5000, 1000 * 2 ** Math.min(failures - 1, 3)))
+      } else pump()
     }
-    pump()
+  }
+  /** The words of an error fragment or JSON error (the server's own sentence), without its markup. */
+  function plainText (markup) {
+    try { const j = JSON.parse(markup); if (j && j.error && j.error.message) return String(j.error.message) } catch (e) {}
+    const t = document.createElement('template')
+    t.innerHTML = markup || ''
+    return (t.content.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 200)
   }
 
   // ---------- This kiosk's clock ----------

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, scrypt as scryptCb, timingSafeEqua
 import { promisify } from 'node:util'
 import type { Db } from '../../db/client.ts'
 import { constraintOf } from '../../db/client.ts'
+import { isDbUnavailable } from '../../db/errors.ts'
 import * as q from '../../db/auth.ts'
 import { recordAudit } from '../../db/audit.ts'
 import { withActor } from './audit.ts'
@@ -45,6 +46,15 @@ const kioskThrottle = (kioskId: number): Throttle => ({
   lockMessage: 'Too many wrong PINs or badges at this kiosk: wait a moment before the next try',
   lockedMessage: until => `Too many wrong PINs or badges at this kiosk: next try at ${until}. Ask a supervisor if you are locked out.`
 })
+
+/**
+ * How long a session or token this process has checked against the database may still be honoured
+ * from memory while the database cannot be reached: at most until the session's own expiry, and at
+ * most this long after it was last checked (an operator's whole shift).
+ */
+const OFFLINE_GRACE_MS = 12 * 3600_000
+/** Principals remembered at most (the oldest checked is forgotten first). */
+const OFFLINE_MAX = 5000
 
 /** Whom a login attempt is about, for the audit trail: an account, or a kiosk when the badge or PIN matched nobody. */
 interface Who { subject: string, user: string, station?: string | null }
@@ -149,6 +159,37 @@ export function createAuth ({ db, clock = () => new Date() }: { db: Db, clock?: 
     return result
   }
 
+  /**
+   * Principals this process verified against the database, by session id hash (and kiosk token
+   * hash) or API token hash, with the time until which each may be honoured. Used ONLY when the
+   * database cannot be reached (a libSQL server down): an operator logged in at a kiosk keeps
+   * scanning, their scans kept by the spool. Every lookup goes to the database first: a session
+   * the database no longer has (logged out, expired, account disabled, kiosk or token revoked) is
+   * dropped from here the first time this process sees it gone, and a logout here drops it at once.
+   */
+  const verified = new Map<string, { principal: Principal, until: number }>()
+  async function remembered (key: string, lookup: () => Promise<{ principal: Principal, expiresAt?: string } | null>): Promise<Principal | null> {
+    let found: { principal: Principal, expiresAt?: string } | null
+    try {
+      found = await lookup()
+    } catch (e) {
+      const hit = verified.get(key)
+      // Anything but an unreachable database (a bug, a refused query) is not papered over.
+      if (!isDbUnavailable(e) || !hit) throw e
+      if (hit.until <= clock().getTime()) { verified.delete(key); throw e }
+      return hit.principal
+    }
+    verified.delete(key)
+    if (!found) return null
+    const now = clock().getTime()
+    const until = Math.min(now + OFFLINE_GRACE_MS, found.expiresAt ? Date.parse(found.expiresAt) : Infinity)
+    verified.set(key, { principal: found.principal, until })
+    if (verified.size > OFFLINE_MAX) verified.delete(verified.keys().next().value!)
+    return found.principal
+  }
+  const sessionKey = (idHash: string) => `session:${idHash}:`
+  const forgetSession = (idHash: string) => { for (const k of verified.keys()) if (k.startsWith(sessionKey(idHash))) verified.delete(k) }
+
   async function session (user: q.UserRow, kioskId: number | null, hours: number): Promise<string> {
     const id = newSecret('s')
     const now = clock()
@@ -224,25 +265,39 @@ export function createAuth ({ db, clock = () => new Date() }: { db: Db, clock?: 
       return { sessionId: await session(named, kiosk.id, 12), user: named, kiosk }
     },
 
-    async principalFromSession (sessionId: string, kioskToken?: string): Promise<Principal | null> {
-      const s = await q.getSession(db.client, sha256(sessionId), clock().toISOString())
-      if (!s) return null
-      let station: string | null = null
-      let kiosk: Principal['kiosk'] = null
-      if (s.kioskId !== null) {
-        const k = kioskToken ? await q.getCredential(db.client, sha256(kioskToken)) : null
-        if (!k || k.id !== s.kioskId) return null // an operator session lives only on its kiosk
-        station = k.station
-        kiosk = { id: k.id, name: k.name }
-      }
-      return { kind: 'session', role: s.user.role, user: s.user.username, displayName: s.user.displayName, station, kiosk, demo: s.user.demo, csrfSecret: s.csrfSecret }
+    /**
+     * The session's principal, checked against the database. While the database cannot be
+     * reached, a session this process checked before (on the same kiosk) is honoured until it
+     * expires; any other request gets the database's error (a 503 saying so).
+     */
+    principalFromSession (sessionId: string, kioskToken?: string): Promise<Principal | null> {
+      const idHash = sha256(sessionId)
+      return remembered(`${sessionKey(idHash)}${kioskToken ? sha256(kioskToken) : ''}`, async () => {
+        const s = await q.getSession(db.client, idHash, clock().toISOString())
+        if (!s) return null
+        let station: string | null = null
+        let kiosk: Principal['kiosk'] = null
+        if (s.kioskId !== null) {
+          const k = kioskToken ? await q.getCredential(db.client, sha256(kioskToken)) : null
+          if (!k || k.id !== s.kioskId) return null // an operator session lives only on its kiosk
+          station = k.station
+          kiosk = { id: k.id, name: k.name }
+        }
+        return { expiresAt: s.expiresAt, principal: { kind: 'session', role: s.user.role, user: s.user.username, displayName: s.user.displayName, station, kiosk, demo: s.user.demo, csrfSecret: s.csrfSecret } }
+      })
     },
-    async principalFromToken (token: string): Promise<Principal | null> {
-      const c = await q.getCredential(db.client, sha256(token))
-      if (!c || c.kind !== 'api') return null
-      return { kind: 'token', role: c.role, user: `token:${c.name}`, displayName: c.name, station: null, demo: false }
+    /** An API token's principal; like a session, one this process checked before is honoured while the database cannot be reached. */
+    principalFromToken (token: string): Promise<Principal | null> {
+      const hash = sha256(token)
+      return remembered(`token:${hash}`, async () => {
+        const c = await q.getCredential(db.client, hash)
+        if (!c || c.kind !== 'api') return null
+        return { principal: { kind: 'token', role: c.role, user: `token:${c.name}`, displayName: c.name, station: null, demo: false } }
+      })
     },
     async logout (sessionId: string) {
+      // Forgotten here first: even when the database cannot be told, this process no longer honours it.
+      forgetSession(sha256(sessionId))
       const s = await q.getSession(db.client, sha256(sessionId), clock().toISOString())
       await db.write(async tx => {
         await q.deleteSession(tx, sha256(sessionId))

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import * as scansDb from '../../../db/stations.ts'
+import { keptMessage } from '../../scan-spool.ts'
 import { CodeParams, errors, RefDocSchema } from './schemas.ts'
 
 const tags = ['stations']
@@ -35,7 +36,7 @@ const stations: FastifyPluginAsyncTypebox = async (app) => {
     if (result) return result
     return reply.code(202).send({
       scanId: req.body.scanId ?? null, station: req.params.code.toUpperCase(), outcome: 'spooled', signal: 'ask',
-      message: `The database cannot be reached: this scan is kept on this kiosk (${app.scanSpool.waitingFor(req.params.code.toUpperCase())} waiting) and will be recorded when it is back`
+      message: keptMessage(app.scanSpool.waitingFor(req.params.code.toUpperCase()))
     })
   })
 
