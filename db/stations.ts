@@ -25,6 +25,12 @@ export async function getStationState (sql: Sql, station: string): Promise<strin
   return rs.rows[0] ? String(rs.rows[0].state) : null
 }
 
+/** What a scan reads before its rules run, in one statement: the station's saved state and the answer already given to this scan id, if any. */
+export async function getStateAndScanResult (sql: Sql, station: string, scanId: string): Promise<{ state: string | null, result: string | null }> {
+  const r = (await sql.execute({ sql: 'SELECT (SELECT state FROM station_state WHERE station = ?1) AS state, (SELECT result FROM scans WHERE id = ?2) AS result', args: [station, scanId] })).rows[0]!
+  return { state: r.state === null ? null : String(r.state), result: r.result === null ? null : String(r.result) }
+}
+
 export async function putStationState (sql: Sql, station: string, state: string, at: string): Promise<void> {
   await sql.execute({
     sql: 'INSERT INTO station_state (station, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (station) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',

@@ -90,6 +90,9 @@ export interface ShipmentView {
   voided: boolean
 }
 
+/** What a station's rules read of a lot (db/records.ts getLotWithBalance). */
+export type { LotRow } from '../../db/records.ts'
+
 /** Results say whether they are a replay of an earlier request with the same requestId. */
 export type Recorded<T> = T & { replayed: boolean }
 
@@ -402,6 +405,8 @@ export function createLots ({ db, clock = () => new Date(), lotFormat = DEFAULT_
       const balance = (await r.listBalances(tx, [lot.id])).get(lot.id) ?? emptyBalance(lot.unit)
       return { lot, balance, events: await r.listLotEvents(tx, lot.id) }
     }),
+    /** A lot and its mass balance without its events (what a scan needs: one statement), or null. Same balance as getLot. */
+    getLotBalance: (code: string) => r.getLotWithBalance(db.client, code),
     findLotsBySupplierLot: (code: string) => r.listLotsBySupplierLot(db.client, code),
     getEvent: (id: number) => r.getEvent(db.client, id)
   }

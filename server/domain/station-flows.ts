@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { DomainError } from './errors.ts'
 import type { Gs1Scan } from './gs1.ts'
-import type { Lots } from './lots.ts'
+import type { LotRow, Lots } from './lots.ts'
 import type { MasterData } from './master-data.ts'
 import type { Pallets } from './pallets.ts'
 import type { ScanInput } from './scan-input.ts'
 import type { LabelRequest, StationDef } from './stations.ts'
-import type { Lot, Product, ReferenceDocument } from './types.ts'
+import type { MassBalance, Product, ReferenceDocument } from './types.ts'
 import { convertQuantity, formatQuantity, normalizeUnit } from './units.ts'
 
 export type Outcome = 'pending' | 'question' | 'added' | 'recorded' | 'refused' | 'duplicate' | 'repeat' | 'cancelled'
@@ -55,6 +55,9 @@ export interface Answer {
   user?: string
 }
 
+/** A lot as a scan sees it: the lot row and its mass balance, read once per scan. */
+type LotOnHand = { lot: LotRow, balance: MassBalance }
+
 type Partial = Omit<ScanResult, 'scanId' | 'station' | 'at' | 'raw' | 'replayed'>
 const good = (outcome: Outcome, message: string, pending?: Pending): Partial => ({ outcome, signal: outcome === 'question' ? 'ask' : 'good', message, ...(pending ? { pending } : {}) })
 const refuse = (message: string): never => { throw new DomainError('CONFLICT', message) }
@@ -74,30 +77,33 @@ export function createScanFlows ({ lots, masterData, pallets, requestLabel }: { 
     return masterData.getProduct(gtin)
   }
 
-  /** Our lot from a scan: our lot number, or a supplier's lot code on their label that maps to one received lot. */
-  async function resolveLot (input: ScanInput): Promise<Lot> {
+  /**
+   * Our lot from a scan, with its balance: our lot number, or a supplier's lot code on their label
+   * that maps to one received lot. One light lookup (no event list), which the scan's rules reuse.
+   */
+  async function resolveLot (input: ScanInput): Promise<LotOnHand> {
     if (input.kind === 'lot') {
-      const found = await lots.getLot(input.code)
-      return found ? found.lot : refuse(`Lot ${input.code} is not known here`)
+      const found = await lots.getLotBalance(input.code)
+      return found ?? refuse(`Lot ${input.code} is not known here`)
     }
     const g = input.gs1
     if (!g.lot) return refuse('This label has no lot (10): scan the lot label')
     const gtin = g.gtin ?? g.contentGtin
     const product = gtin ? await productForGtin(gtin) : null
     if (gtin && !product) return refuse(`GTIN ${gtin} is not one of our products or mapped to one`)
-    const ours = await lots.getLot(g.lot)
-    if (ours && (!product || ours.lot.product.code === product.code)) return ours.lot
+    const ours = await lots.getLotBalance(g.lot)
+    if (ours && (!product || ours.lot.product.code === product.code)) return ours
     const received = (await lots.findLotsBySupplierLot(g.lot)).filter(l => !l.voided && (!product || l.product.code === product.code))
     if (received.length === 0) return refuse(`No lot received with supplier lot ${g.lot}${product ? ` of ${product.name}` : ''}: receive it first`)
     if (received.length > 1) return refuse(`Supplier lot ${g.lot} was received ${received.length} times (${received.map(l => l.code).join(', ')}): scan our lot label instead`)
-    return received[0]!
+    return { lot: received[0]!, balance: (await lots.getLotBalance(received[0]!.code))!.balance }
   }
 
-  async function usable (lot: Lot): Promise<number> {
+  /** What is left of a lot that may be used, from the lookup the scan already made. */
+  function usable ({ lot, balance }: LotOnHand): number {
     if (lot.voided) refuse(`Lot ${lot.code} was voided`)
     if (lot.qc?.status === 'rejected') refuse(`Lot ${lot.code} was rejected at receiving: do not use it`)
-    const found = await lots.getLot(lot.code)
-    const left = found!.balance.onHand
+    const left = balance.onHand
     if (left <= 0) refuse(`Lot ${lot.code} (${lot.product.name}) is used up: ${formatQuantity(left, lot.unit)} left`)
     return left
   }
@@ -131,8 +137,9 @@ export function createScanFlows ({ lots, masterData, pallets, requestLabel }: { 
   async function scanProduction (state: StationState, input: ScanInput, scanId: string): Promise<Partial> {
     if (!state.batch) return refuse('No batch is open on this line: start a batch first')
     if (state.pending) return refuse('Confirm or cancel the last scanned input first')
-    const lot = await resolveLot(input)
-    const left = await usable(lot)
+    const found = await resolveLot(input)
+    const { lot } = found
+    const left = usable(found)
     const quantity = input.kind === 'gs1' ? labelQuantity(input.gs1, lot.unit) : null
     state.pending = { id: randomUUID(), type: 'input', scanId, lot: lot.code, productName: lot.product.name, quantity, unit: lot.unit, onHand: left }
     return good('pending', `${lot.product.name}, lot ${lot.code} (${formatQuantity(left, lot.unit)} left): ${quantity === null ? 'enter the quantity used' : `confirm ${formatQuantity(quantity, lot.unit)}`} for batch ${state.batch}`, state.pending)
@@ -150,14 +157,16 @@ export function createScanFlows ({ lots, masterData, pallets, requestLabel }: { 
       // The SSCC barcode alone: a pallet we built is known by its SSCC; another one needs its content barcode.
       const pallet = await pallets?.get(g.sscc)
       if (!pallet) return refuse(`Pallet ${g.sscc} was not built here: scan its content barcode (GTIN, count and lot) to add it`)
-      const lot = (await lots.getLot(pallet.lot))!.lot
-      const left = await usable(lot)
+      const found = (await lots.getLotBalance(pallet.lot))!
+      const { lot } = found
+      const left = usable(found)
       const line = s.lines.find(l => l.lot === lot.code)
       if ((line?.quantity ?? 0) + pallet.count > left + 1e-6) return refuse(`Lot ${lot.code} has only ${formatQuantity(left, lot.unit)} left`)
       addLine(s, lot, pallet.count, { sscc: g.sscc })
       return good('added', `Pallet ${g.sscc}: ${formatQuantity(pallet.count, lot.unit)} of lot ${lot.code} added`)
     }
-    const lot = await resolveLot(input)
+    const found = await resolveLot(input)
+    const { lot } = found
     if (lot.origin !== 'produced') return refuse(`Lot ${lot.code} is an ingredient we received, not a product we ship`)
     const serial = g?.serial && g.gtin ? `${g.gtin}/${g.serial}` : null
     const line = s.lines.find(l => l.lot === lot.code)
@@ -165,7 +174,7 @@ export function createScanFlows ({ lots, masterData, pallets, requestLabel }: { 
       return { outcome: 'duplicate', signal: 'bad', message: `This case (GTIN ${g!.gtin}, serial ${g!.serial}) was already scanned: not counted again` }
     }
     const quantity = g?.count ?? (g ? labelQuantity(g, lot.unit) : null) ?? 1
-    const left = await usable(lot)
+    const left = usable(found)
     if ((line?.quantity ?? 0) + quantity > left + 1e-6) return refuse(`Lot ${lot.code} has only ${formatQuantity(left, lot.unit)} left`)
     if (line && !serial && !g?.sscc) {
       state.pending = { id: randomUUID(), type: 'another-case', scanId, lot: lot.code, quantity, unit: lot.unit, count: line.cases + 1 }
@@ -175,7 +184,7 @@ export function createScanFlows ({ lots, masterData, pallets, requestLabel }: { 
     return good('added', `${lot.product.name}, lot ${lot.code}: ${formatQuantity(quantity, lot.unit)} added (${s.lines.length} line${s.lines.length === 1 ? '' : 's'} on this shipment)`)
   }
 
-  function addLine (s: OpenShipment, lot: Lot, quantity: number, extra: { sscc?: string, serial?: string | null }) {
+  function addLine (s: OpenShipment, lot: LotRow, quantity: number, extra: { sscc?: string, serial?: string | null }) {
     let line = s.lines.find(l => l.lot === lot.code)
     if (!line) { line = { lot: lot.code, product: lot.product.code, quantity: 0, unit: lot.unit, cases: 0, ssccs: [], serials: [] }; s.lines.push(line) }
     line.quantity = Math.round((line.quantity + quantity) * 1e6) / 1e6
@@ -226,7 +235,7 @@ export function createScanFlows ({ lots, masterData, pallets, requestLabel }: { 
             state.pending = receipt
             return { outcome: 'pending' as const, message: `${p.count} cases of supplier lot ${receipt.supplierLotCode}: confirm to receive` }
           }
-          const found = (await lots.getLot(p.lot))!.lot
+          const found = (await lots.getLotBalance(p.lot))!.lot
           addLine(state.shipment!, found, p.quantity, {})
           delete state.pending
           return { outcome: 'added' as const, message: `Lot ${p.lot}: ${p.count} cases on this shipment` }

@@ -56,9 +56,9 @@ export function createStations ({ db, lots, masterData, pallets, stations, clock
     return run
   }
 
+  const parseState = (raw: string | null): StationState => raw ? JSON.parse(raw) as StationState : {}
   async function load (code: string): Promise<StationState> {
-    const raw = await q.getStationState(db.client, code)
-    return raw ? JSON.parse(raw) as StationState : {}
+    return parseState(await q.getStationState(db.client, code))
   }
   async function save (code: string, state: StationState): Promise<void> {
     await db.write(tx => q.putStationState(tx, code, JSON.stringify(state), clock().toISOString()))
@@ -68,16 +68,16 @@ export function createStations ({ db, lots, masterData, pallets, stations, clock
   /**
    * Applies a state change, saving and publishing it when it differs. Anything but a scan (an
    * answer, a new batch…) ends the repeat window: scanning the same label after it is deliberate.
+   * (A scan runs in handleScan and saves its state change itself, with its scan row.)
    */
-  async function withState<T> (code: string, fn: (state: StationState, def: StationDef) => Promise<T>, { isScan = false } = {}): Promise<T> {
+  async function withState<T> (code: string, fn: (state: StationState, def: StationDef) => Promise<T>): Promise<T> {
     const def = station(code)
     return serial(def.code, async () => {
-      if (!isScan) lastScan.delete(def.code)
+      lastScan.delete(def.code)
       const state = await load(def.code)
       const before = JSON.stringify(state)
       const out = await fn(state, def)
-      // A scan saves its state change itself, in the same transaction as its scan row.
-      if (!isScan && JSON.stringify(state) !== before) await save(def.code, state)
+      if (JSON.stringify(state) !== before) await save(def.code, state)
       return out
     })
   }
@@ -92,10 +92,13 @@ export function createStations ({ db, lots, masterData, pallets, stations, clock
     /** A scan from a serial scanner, a keyboard-wedge scanner typing into a page, or the API. */
     handleScan (code: string, raw: string, { scanId, source = 'api', at: scannedAt }: { scanId?: string, source?: ScanSourceKind, at?: string } = {}): Promise<ScanResult> {
       scanId ??= randomUUID()
-      return withState(code, async (state, def) => {
-        const before = JSON.stringify(state)
-        const prior = await q.getScan(db.client, scanId)
-        if (prior) return { ...(JSON.parse(prior.result) as ScanResult), replayed: true }
+      const def = station(code)
+      return serial(def.code, async () => {
+        // The station's state and an earlier answer to this scan id, in one read.
+        const saved = await q.getStateAndScanResult(db.client, def.code, scanId)
+        if (saved.result !== null) return { ...(JSON.parse(saved.result) as ScanResult), replayed: true }
+        const before = saved.state ?? '{}'   // written by JSON.stringify, so the same text as re-stringifying it
+        const state = parseState(saved.state)
         const at = clock()
         // A scan kept while the database was away is recorded with the time it was scanned.
         const base = { scanId, station: def.code, at: scannedAt ?? at.toISOString(), raw, replayed: false }
@@ -112,17 +115,18 @@ export function createStations ({ db, lots, masterData, pallets, stations, clock
           }
         }
         // The scan and what it changed at the station commit together: a crash leaves both or neither.
-        const changed = JSON.stringify(state) !== before
+        const after = JSON.stringify(state)
+        const changed = after !== before
         await db.write(async tx => {
           await q.insertScan(tx, { id: scanId, station: def.code, source, raw, receivedAt: base.at, outcome: result.outcome, message: result.message, result: JSON.stringify(result) })
-          if (changed) await q.putStationState(tx, def.code, JSON.stringify(state), clock().toISOString())
+          if (changed) await q.putStationState(tx, def.code, after, clock().toISOString())
         })
         if (changed) events.emit('state', { station: def.code, state })
         // Only a scan that was recorded starts a repeat window: one kept for later must not hide its own replay.
         if (result.outcome !== 'repeat') lastScan.set(def.code, { raw, at: at.getTime() })
         events.emit('scan', result)
         return result
-      }, { isScan: true })
+      })
     },
 
     /** The operator's answer to what the station shows: confirm (with the fields it asked for) or cancel. */
