@@ -21,8 +21,18 @@ describe('FDA sortable spreadsheet of a lot\'s trace', () => {
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 })
       expect(ws.autoFilter).toBeTruthy()
       expect(ws.getRow(1).font?.bold).toBe(true)
+      expect(ws.getRow(1).alignment).toMatchObject({ vertical: 'top', wrapText: true })
+      expect(ws.getRow(1).getCell(1).fill).toMatchObject({ type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } })
       ws.columns.forEach(c => expect(c.width).toBeGreaterThanOrEqual(10))
     }
+    expect(wb.creator).toBe('Lotline')
+    expect(wb.title).toBe(`FSMA 204 traceability records: lot ${p.cookiesA} (both)`)
+    // Days are date cells shown as days; the longest value sizes its column (a TLC is wider than its header's 24).
+    const receiving = wb.getWorksheet('Receiving')!
+    const dateCol = (receiving.getRow(1).values as string[]).indexOf('Date received')
+    expect(receiving.getRow(2).getCell(dateCol).numFmt).toBe('yyyy-mm-dd')
+    expect(receiving.getRow(2).getCell(dateCol).value).toBeInstanceOf(Date)
+    expect(receiving.getColumn(1).width).toBe(Math.min(45, INJECTION.length + 2))
   })
 
   test('holds one row per lot per event, the values recorded, and every location split into its seven fields', async () => {

@@ -41,6 +41,12 @@ async function load (tx: Sql, lots: x.ExportFilter, shipped: x.ExportFilter, kee
   const partnerIds = [...receiving.map(r => r.supplierId).filter((id): id is number => id !== null), ...lines.map(s => s.customerId)]
   const partnerById = new Map((await x.listPartnersById(tx, [...new Set(partnerIds)])).map(p => [p.id, p]))
   const lot = (id: number) => lotById.get(id)!
+  const inputsOf = new Map<number, Array<{ lot: ExportLot, quantity: number }>>()
+  for (const i of inputs) {
+    let list = inputsOf.get(i.batchId)
+    if (!list) inputsOf.set(i.batchId, list = [])
+    list.push({ lot: lot(i.lotId), quantity: i.quantity })
+  }
 
   const shipments = new Map<number, ShipmentRecord>()
   for (const s of lines) {
@@ -63,7 +69,7 @@ async function load (tx: Sql, lots: x.ExportFilter, shipped: x.ExportFilter, kee
     })),
     transformations: closes.map(c => ({
       eventId: c.eventId, occurredAt: c.occurredAt, batch: c.batchCode, line: c.line, output: lot(c.outputLotId), quantity: c.quantity,
-      referenceDocument: c.referenceDocument, inputs: inputs.filter(i => i.batchId === c.batchId).map(i => ({ lot: lot(i.lotId), quantity: i.quantity }))
+      referenceDocument: c.referenceDocument, inputs: inputsOf.get(c.batchId) ?? []
     })),
     shipments: [...shipments.values()],
     pallets: pallets.map(p => ({ id: p.id, sscc: p.sscc, lot: lot(p.lotId), count: p.count, createdAt: p.createdAt, station: p.station }))
@@ -104,7 +110,13 @@ export function createCollector ({ db, plant = null, timeZone, clock = () => new
       if (from > to) throw new DomainError('INVALID', `from (${from}) is after to (${to})`)
       // A date-time recorded in UTC can fall on the plant's previous or next day: match a day wider, then filter exactly.
       const wide = { from: addDays(from, -1), to: addDays(to, 1) }
-      const keep = (at: string) => { const d = dayOf(at, tz); return d >= from && d <= to }
+      // Once per distinct date-time (a shipment's lines share their event's): each conversion makes a new Intl formatter.
+      const kept = new Map<string, boolean>()
+      const keep = (at: string) => {
+        let k = kept.get(at)
+        if (k === undefined) { const d = dayOf(at, tz); kept.set(at, k = d >= from && d <= to) }
+        return k
+      }
       return db.read(async tx => wrap(`${from} to ${to}`, await load(tx, wide, wide, keep)))
     },
 

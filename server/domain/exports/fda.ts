@@ -5,7 +5,7 @@
  * KDE left blank is listed in `missing`, so a gap is reported instead of silently empty.
  * Voided events are not here at all: a void records that the event did not happen.
  */
-import { receivingKdes, shippingKdes, transformationKdes, type LotKdes } from './kdes.ts'
+import { dayOf, receivingKdes, shippingKdes, transformationKdes, type LotKdes } from './kdes.ts'
 import type { ExportData, LocationDescription, ProductDescription } from './types.ts'
 
 export type CellValue = string | number | null
@@ -33,27 +33,44 @@ const productCols = (p: string, label: string): FdaColumn[] => [
   col(`${p}Name`, `${label}Product name`), col(`${p}Brand`, `${label}Brand`, false), col(`${p}Commodity`, `${label}Commodity`, false),
   col(`${p}Variety`, `${label}Variety`, false), col(`${p}PackSize`, `${label}Packaging size`), col(`${p}PackStyle`, `${label}Packaging style`)
 ]
-const productCells = (p: string, d: ProductDescription) => ({
-  [`${p}Name`]: d.name, [`${p}Brand`]: d.brand, [`${p}Commodity`]: d.commodity, [`${p}Variety`]: d.variety, [`${p}PackSize`]: d.packSize, [`${p}PackStyle`]: d.packStyle
-})
 // 1.1310: location description = business name, phone number, physical address (street, city, state, ZIP; country).
 const locationCols = (p: string, label: string): FdaColumn[] => [
   col(`${p}Name`, `${label}: business name`), col(`${p}Phone`, `${label}: phone`), col(`${p}Street`, `${label}: street address`),
   col(`${p}City`, `${label}: city`), col(`${p}State`, `${label}: state`), col(`${p}Zip`, `${label}: ZIP code`), col(`${p}Country`, `${label}: country`)
 ]
-const locationCells = (p: string, l: LocationDescription) => ({
-  [`${p}Name`]: l.businessName, [`${p}Phone`]: l.phone, [`${p}Street`]: l.street, [`${p}City`]: l.city, [`${p}State`]: l.state, [`${p}Zip`]: l.zip, [`${p}Country`]: l.country
-})
 const lotCols = (p: string, tlcHeader: string, label: string, qtyHeader: string): FdaColumn[] => [
   col(`${p}Tlc`, tlcHeader), ...productCols(p, label), col(`${p}Quantity`, qtyHeader, true, 'number'), col(`${p}Unit`, `${label}Unit of measure`)
 ]
-const NO_PRODUCT: ProductDescription = { name: null, brand: null, commodity: null, variety: null, packSize: null, packStyle: null }
-const lotCells = (p: string, k: LotKdes | null) => ({
-  [`${p}Tlc`]: k?.tlc ?? null, ...productCells(p, k?.product ?? NO_PRODUCT), [`${p}Quantity`]: k?.quantity ?? null, [`${p}Unit`]: k?.unit ?? null
-})
 const docCols = [col('docType', 'Reference document type'), col('docNumber', 'Reference document number')]
-const docCells = (d: { type: string, number: string } | null) => ({ docType: d?.type ?? null, docNumber: d?.number ?? null })
 const TLC_SOURCE = 'TLC source location or TLC source reference'
+
+// Rows are built by assignment, with each prefixed key made once: spreading small objects with
+// computed keys cost tens of µs a row, which a 200k-row export multiplies into seconds.
+type Row = Record<string, CellValue>
+const NO_PRODUCT: ProductDescription = { name: null, brand: null, commodity: null, variety: null, packSize: null, packStyle: null }
+function lotCells (p: string) {
+  const [tlc, name, brand, commodity, variety, packSize, packStyle, quantity, unit] =
+    ['Tlc', 'Name', 'Brand', 'Commodity', 'Variety', 'PackSize', 'PackStyle', 'Quantity', 'Unit'].map(f => p + f) as [string, string, string, string, string, string, string, string, string]
+  return (r: Row, k: LotKdes | null) => {
+    const d = k?.product ?? NO_PRODUCT
+    r[tlc] = k?.tlc ?? null
+    r[name] = d.name; r[brand] = d.brand; r[commodity] = d.commodity; r[variety] = d.variety; r[packSize] = d.packSize; r[packStyle] = d.packStyle
+    r[quantity] = k?.quantity ?? null
+    r[unit] = k?.unit ?? null
+  }
+}
+function locationCells (p: string) {
+  const [name, phone, street, city, state, zip, country] =
+    ['Name', 'Phone', 'Street', 'City', 'State', 'Zip', 'Country'].map(f => p + f) as [string, string, string, string, string, string, string]
+  return (r: Row, l: LocationDescription) => {
+    r[name] = l.businessName; r[phone] = l.phone; r[street] = l.street; r[city] = l.city; r[state] = l.state; r[zip] = l.zip; r[country] = l.country
+  }
+}
+const docCells = (r: Row, d: { type: string, number: string } | null) => { r.docType = d?.type ?? null; r.docNumber = d?.number ?? null }
+const cells = {
+  lot: lotCells(''), input: lotCells('in'), output: lotCells('out'),
+  prev: locationCells('prev'), recv: locationCells('recv'), loc: locationCells('loc'), to: locationCells('to'), from: locationCells('from')
+}
 
 function receiving (d: ExportData): FdaSheet {
   return {
@@ -64,10 +81,12 @@ function receiving (d: ExportData): FdaSheet {
       col('date', 'Date received', true, 'date'), col('tlcSource', TLC_SOURCE), ...docCols,
       col('lot', 'Our lot number', false), col('dock', 'Receiving dock', false), col('event', 'Lotline event', false, 'number')
     ],
-    rows: receivingKdes(d).map(k => ({
-      ...lotCells('', k), ...locationCells('prev', k.immediatePreviousSource), ...locationCells('recv', k.locationReceived),
-      date: k.dateReceived, tlcSource: k.tlcSource, ...docCells(k.referenceDocument), lot: k.lot, dock: k.dock.code, event: k.eventId
-    }))
+    rows: receivingKdes(d).map(k => {
+      const r: Row = {}
+      cells.lot(r, k); cells.prev(r, k.immediatePreviousSource); cells.recv(r, k.locationReceived)
+      r.date = k.dateReceived; r.tlcSource = k.tlcSource; docCells(r, k.referenceDocument); r.lot = k.lot; r.dock = k.dock.code; r.event = k.eventId
+      return r
+    })
   }
 }
 
@@ -81,11 +100,13 @@ function transformation (d: ExportData): FdaSheet {
       col('date', 'Date transformation completed', true, 'date'), col('tlcSource', TLC_SOURCE), ...docCols,
       col('batch', 'Batch', false), col('line', 'Line', false), col('event', 'Lotline event', false, 'number')
     ],
-    rows: transformationKdes(d).map(k => ({
-      ...lotCells('in', k.input), inLot: k.input?.lot ?? null, ...lotCells('out', k.output), outLot: k.output.lot,
-      ...locationCells('loc', k.locationOfTransformation), date: k.dateCompleted, tlcSource: k.tlcSource, ...docCells(k.referenceDocument),
-      batch: k.batch, line: k.line.code, event: k.eventId
-    }))
+    rows: transformationKdes(d).map(k => {
+      const r: Row = {}
+      cells.input(r, k.input); r.inLot = k.input?.lot ?? null; cells.output(r, k.output); r.outLot = k.output.lot
+      cells.loc(r, k.locationOfTransformation); r.date = k.dateCompleted; r.tlcSource = k.tlcSource; docCells(r, k.referenceDocument)
+      r.batch = k.batch; r.line = k.line.code; r.event = k.eventId
+      return r
+    })
   }
 }
 
@@ -100,10 +121,12 @@ export const SHIPPING_COLUMNS: FdaColumn[] = [
   col('lot', 'Our lot number', false), col('customer', 'Customer code', false), col('shipment', 'Shipment', false, 'number'), col('event', 'Lotline event', false, 'number')
 ]
 export function shippingRows (d: ExportData): Array<Record<string, CellValue>> {
-  return shippingKdes(d).map(k => ({
-    ...lotCells('', k), ...locationCells('to', k.immediateSubsequentRecipient), ...locationCells('from', k.shipFrom),
-    date: k.shipDate, tlcSource: k.tlcSource, ...docCells(k.referenceDocument), lot: k.lot, customer: k.customer, shipment: k.shipmentId, event: k.eventId
-  }))
+  return shippingKdes(d).map(k => {
+    const r: Row = {}
+    cells.lot(r, k); cells.to(r, k.immediateSubsequentRecipient); cells.from(r, k.shipFrom)
+    r.date = k.shipDate; r.tlcSource = k.tlcSource; docCells(r, k.referenceDocument); r.lot = k.lot; r.customer = k.customer; r.shipment = k.shipmentId; r.event = k.eventId
+    return r
+  })
 }
 
 /** Required KDEs left blank, sheet by sheet, row by row, in column order. */
@@ -124,7 +147,29 @@ export function missingKdes (sheets: FdaSheet[]): MissingKde[] {
   return out
 }
 
-export function buildFdaSheets (d: ExportData): { sheets: FdaSheet[], missing: MissingKde[] } {
+/**
+ * The same data with each event's date-time replaced by the plant's calendar day, which is all the
+ * sheets show. The time-zone conversion costs tens of µs (a new Intl formatter each time): done
+ * once per distinct date-time here, not once per row (a batch's inputs and a shipment's lines
+ * share their event's), it was most of the time spent building a 100k-row workbook.
+ */
+function onPlantDays (d: ExportData): ExportData {
+  const days = new Map<string, string>()
+  const day = (at: string) => {
+    let v = days.get(at)
+    if (v === undefined) days.set(at, v = dayOf(at, d.timeZone))
+    return v
+  }
+  return {
+    ...d,
+    receipts: d.receipts.map(r => ({ ...r, occurredAt: day(r.occurredAt) })),
+    transformations: d.transformations.map(t => ({ ...t, occurredAt: day(t.occurredAt) })),
+    shipments: d.shipments.map(s => ({ ...s, occurredAt: day(s.occurredAt) }))
+  }
+}
+
+export function buildFdaSheets (data: ExportData): { sheets: FdaSheet[], missing: MissingKde[] } {
+  const d = onPlantDays(data)
   const sheets = [receiving(d), transformation(d), shipping(d)]
   return { sheets, missing: missingKdes(sheets) }
 }
