@@ -49,7 +49,7 @@ async function recallOverHttp (ctx: AuthedContext, code: string): Promise<number
  * database (recall drills cannot be deleted), recorded by `bench` or `token:bench`.
  */
 export async function recallFigures (ctx: AuthedContext, key: string, label: string, lots: readonly SampleLot[], p95Ms?: number, warmup = 3): Promise<BenchFigure[]> {
-  const drills = createRecallDrills({ db: ctx.db, lots: ctx.app.lots, lineage: ctx.app.lineage })
+  const drills = createRecallDrills({ db: ctx.db, lineage: ctx.app.lineage })
   const r = await interleave(lots, {
     trace: async lot => { if (!await ctx.app.lineage.trace(lot.code, 'both')) throw new Error(`no lot ${lot.code}`) },
     domain: async lot => {

@@ -2,7 +2,6 @@ import type { Db } from '../db/client.ts'
 import { getRecallDrill, insertRecallDrill, listRecallDrills } from '../db/recall-drills.ts'
 import { DomainError } from '../server/domain/errors.ts'
 import { shipmentsByCustomer, type Lineage } from '../server/domain/lineage.ts'
-import type { Lots } from '../server/domain/lots.ts'
 import type { MassBalance, Partner, ReferenceDocument } from '../server/domain/types.ts'
 
 /**
@@ -51,20 +50,21 @@ export interface DrillSummary {
 export interface Drill { id: number, lotCode: string, user: string, startedAt: string, durationMs: number, traceMs: number, summary: DrillSummary }
 
 /** Mock recalls: one click from a lot runs both traces, keeps the result as a record, and times it. */
-export function createRecallDrills ({ db, lots, lineage, clock = () => new Date() }: { db: Db, lots: Lots, lineage: Lineage, clock?: () => Date }) {
+export function createRecallDrills ({ db, lineage, clock = () => new Date() }: { db: Db, lineage: Lineage, clock?: () => Date }) {
   return {
     async run (lotCode: string, user: string): Promise<number> {
       const startedAt = clock().toISOString()
       const t0 = performance.now()
-      const found = await lots.getLot(lotCode)
-      if (!found) throw new DomainError('NOT_FOUND', `Lot ${lotCode} not found`)
-      const trace = (await lineage.trace(found.lot.code, 'both'))!
-      const l = found.lot
+      // The traced lot is in its own trace, with its balance: no second read of the lot (a salt lot's
+      // event list alone is thousands of rows).
+      const trace = await lineage.trace(lotCode, 'both')
+      const l = trace?.lots.find(x => x.code === trace.lot)
+      if (!trace || !l) throw new DomainError('NOT_FOUND', `Lot ${lotCode} not found`)
       const shipmentsOf = shipmentsByCustomer(trace)
       const shipped = new Set(trace.shipments.flatMap(s => s.lines.map(x => x.lot)))
       const summary: DrillSummary = {
         lot: { code: l.code, product: { code: l.product.code, name: l.product.name }, origin: l.origin, supplierLotCode: l.supplierLotCode, date: l.date },
-        balance: found.balance,
+        balance: l.balance,
         customers: trace.customers.map(c => ({
           customer: c.customer,
           shipments: (shipmentsOf.get(c.customer.code) ?? []).map(s => ({

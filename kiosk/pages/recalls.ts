@@ -9,7 +9,7 @@ import { html } from '../views/html.ts'
 
 /** Mock recalls: run from any lot in one click, kept as records, listed, printable. */
 export default async function recallPages (app: FastifyInstance) {
-  const drills = createRecallDrills({ db: app.db, lots: app.lots, lineage: app.lineage })
+  const drills = createRecallDrills({ db: app.db, lineage: app.lineage })
   const meta = (req: Parameters<typeof viewerOf>[0], csrf: string | null, title: string) => ({ title, viewer: viewerOf(req), csrf, section: 'recalls' as const })
 
   app.get('/recalls', { schema: { hide: true } }, async (req, reply) => {
