@@ -8,7 +8,7 @@ import { toPartner } from './master.ts'
  * lot ids (a trace) or by business date (a date range). Voided events are left out everywhere
  * (`live_movements` and the voids checks): a void says the event did not happen.
  *
- * A range is matched on the first 10 characters of `occurred_at` (its calendar date as written);
+ * A range is matched on the calendar date `occurred_at` is written with (its first 10 characters):
  * the caller widens it by a day each side and filters by the plant's own date (time zones).
  */
 export type ExportFilter = { lotIds: number[] } | { from: string, to: string } | { shipmentId: number }
@@ -16,11 +16,29 @@ export type ExportFilter = { lotIds: number[] } | { from: string, to: string } |
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 
-/** SQL condition and arguments for a filter on a lot id column or a date column. */
-function where (f: ExportFilter, lotCol: string, dateCol: string, shipmentCol = 'NULL'): { cond: string, args: Array<string | number> } {
+/** The YYYY-MM-DD after a YYYY-MM-DD. */
+const nextDay = (day: string): string => {
+  const d = new Date(`${day}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + 1)
+  return d.toISOString().slice(0, 10)
+}
+
+/**
+ * SQL condition and arguments for a filter on a lot id column or a date column.
+ *
+ * Every date the domain writes starts with its YYYY-MM-DD (`2026-11-22`, `2026-11-22T06:30:00Z`,
+ * `2026-11-22T06:30:00-06:00`: dates.ts checkDate, or the clock's toISOString), and text compares
+ * character by character, so `col >= from AND col < (the day after to)` matches exactly the values
+ * whose first 10 characters are from `from` to `to`: a bare `to` date included, the next day's
+ * midnight not. Unlike substr() of the column, it can use an index (migration 032).
+ * `kind` (an events.kind column and its value) joins a range only: with it the range starts from
+ * events_kind_occurred; a trace or a shipment must start from its lots or its shipment instead.
+ */
+function where (f: ExportFilter, lotCol: string, dateCol: string, shipmentCol = 'NULL', kind?: { col: string, is: string }): { cond: string, args: Array<string | number> } {
   if ('lotIds' in f) return { cond: `${lotCol} IN (SELECT value FROM json_each(?))`, args: [JSON.stringify(f.lotIds)] }
   if ('shipmentId' in f) return { cond: `${shipmentCol} = ?`, args: [f.shipmentId] }
-  return { cond: `substr(${dateCol}, 1, 10) BETWEEN ? AND ?`, args: [f.from, f.to] }
+  const range = { cond: `${dateCol} >= ? AND ${dateCol} < ?`, args: [f.from, nextDay(f.to)] }
+  return kind ? { cond: `${kind.col} = ? AND ${range.cond}`, args: [kind.is, ...range.args] } : range
 }
 
 export interface PlaceRow { code: string, name: string, gln: string | null }
@@ -38,11 +56,12 @@ export interface ReceivingRow {
   referenceDocument: { type: string, number: string } | null
 }
 export async function listReceivingEvents (sql: Sql, f: ExportFilter): Promise<ReceivingRow[]> {
-  const w = where(f, 'm.lot_id', 'e.occurred_at')
+  const w = where(f, 'm.lot_id', 'e.occurred_at', 'NULL', { col: 'e.kind', is: 'receiving' })
   const rs = await sql.execute({
+    // `+e.kind`: the check itself must not pick events_kind_occurred (every receipt) for a trace.
     sql: `SELECT e.id, e.occurred_at, m.lot_id, m.quantity, e.partner_id, loc.code AS dock_code, loc.name AS dock_name, loc.gln AS dock_gln, e.ref_doc_type, e.ref_doc_number
       FROM live_movements m JOIN events e ON e.id = m.event_id JOIN locations loc ON loc.id = e.location_id
-      WHERE m.kind = 'received' AND e.kind = 'receiving' AND ${w.cond} ORDER BY e.occurred_at, e.id`,
+      WHERE m.kind = 'received' AND +e.kind = 'receiving' AND ${w.cond} ORDER BY e.occurred_at, e.id`,
     args: w.args
   })
   return rs.rows.map(r => ({
@@ -62,9 +81,9 @@ export interface BatchCloseRow {
   /** The close event's document, else the one the batch was opened with (a work order). */
   referenceDocument: { type: string, number: string } | null
 }
-/** Closed batches whose output lot is live: each one transformation event. */
+/** Closed batches whose output lot is live: each one transformation event (a produced lot's event is its batch close). */
 export async function listBatchCloses (sql: Sql, f: ExportFilter): Promise<BatchCloseRow[]> {
-  const w = where(f, 'o.id', 'e.occurred_at')
+  const w = where(f, 'o.id', 'e.occurred_at', 'NULL', { col: 'e.kind', is: 'batch_close' })
   const rs = await sql.execute({
     sql: `SELECT e.id, e.occurred_at, b.id AS batch_id, b.code AS batch_code, loc.code AS line_code, loc.name AS line_name, loc.gln AS line_gln, o.id AS lot_id,
         (SELECT SUM(m.quantity) FROM movements m WHERE m.event_id = e.id AND m.lot_id = o.id AND m.kind = 'produced') AS quantity,
@@ -100,9 +119,9 @@ export interface ShippedLineRow {
   lotId: number
   quantity: number
 }
-/** Live shipment lines, one per shipment and lot (summed), oldest shipment first. */
+/** Live shipment lines, one per shipment and lot (summed), oldest shipment first (a shipment's event is its shipping). */
 export async function listShippedLines (sql: Sql, f: ExportFilter): Promise<ShippedLineRow[]> {
-  const w = where(f, 'm.lot_id', 'e.occurred_at', 's.id')
+  const w = where(f, 'm.lot_id', 'e.occurred_at', 's.id', { col: 'e.kind', is: 'shipping' })
   const rs = await sql.execute({
     sql: `SELECT s.id AS shipment_id, e.id, e.occurred_at, s.customer_id, loc.code AS from_code, loc.name AS from_name, loc.gln AS from_gln,
         e.ref_doc_type, e.ref_doc_number, m.lot_id, -SUM(m.quantity) AS quantity, MIN(m.id) AS first

@@ -1,9 +1,19 @@
 import { DomainError } from './errors.ts'
 
+// One formatter per time zone (undefined: this machine's), made on first use: building one costs
+// ~60 µs, formatting with it ~1 µs, and an export converts every row's date-time. An unknown zone
+// throws a RangeError before anything is kept.
+const dayFormats = new Map<string | undefined, Intl.DateTimeFormat>()
+
 /** The calendar date (YYYY-MM-DD) of an instant in the plant's time zone (IANA name, e.g. America/Chicago). */
 export function plantDate (at: Date, timeZone?: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
+  let f = dayFormats.get(timeZone)
+  if (!f) {
+    // en-CA formats as YYYY-MM-DD.
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    dayFormats.set(timeZone, f)
+  }
+  return f.format(at)
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
