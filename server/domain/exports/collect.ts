@@ -110,7 +110,7 @@ export function createCollector ({ db, plant = null, timeZone, clock = () => new
       if (from > to) throw new DomainError('INVALID', `from (${from}) is after to (${to})`)
       // A date-time recorded in UTC can fall on the plant's previous or next day: match a day wider, then filter exactly.
       const wide = { from: addDays(from, -1), to: addDays(to, 1) }
-      // Once per distinct date-time (a shipment's lines share their event's): each conversion makes a new Intl formatter.
+      // Once per distinct date-time (a shipment's lines share their event's): cheap since plantDate caches its formatter, and still fewer calls.
       const kept = new Map<string, boolean>()
       const keep = (at: string) => {
         let k = kept.get(at)

@@ -149,9 +149,9 @@ export function missingKdes (sheets: FdaSheet[]): MissingKde[] {
 
 /**
  * The same data with each event's date-time replaced by the plant's calendar day, which is all the
- * sheets show. The time-zone conversion costs tens of µs (a new Intl formatter each time): done
- * once per distinct date-time here, not once per row (a batch's inputs and a shipment's lines
- * share their event's), it was most of the time spent building a 100k-row workbook.
+ * sheets show. Done once per distinct date-time, not once per row (a batch's inputs and a
+ * shipment's lines share their event's): before plantDate cached its formatter, the conversion
+ * was most of the time spent building a 100k-row workbook.
  */
 function onPlantDays (d: ExportData): ExportData {
   const days = new Map<string, string>()
