@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events'
 import type { Stations } from '../server/domain/stations.ts'
 import type { ScanResult } from '../server/domain/station-flows.ts'
 import type { PrintQueue } from '../server/print-queue.ts'
+import { keptMessage } from '../server/scan-spool.ts'
 
 /** The parts of a station page that are redrawn separately (element ids). */
 export type Region = 'status' | 'signal' | 'work' | 'side' | 'feed'
@@ -12,7 +13,8 @@ export const ALL_REGIONS: Region[] = ['status', 'signal', 'work', 'side', 'feed'
 export interface Signal {
   /** New id, new banner: the page beeps once per id. */
   id: string
-  signal: 'good' | 'bad' | 'ask' | 'info'
+  /** `kept`: a scan the database could not take now, kept on this kiosk to be recorded later. */
+  signal: 'good' | 'bad' | 'ask' | 'info' | 'kept'
   message: string
   at: string
   raw?: string
@@ -28,8 +30,8 @@ export function signalOfScan (r: ScanResult): Signal {
  * last signal per station in memory: a page opened later shows it, and falls back to the scans
  * log after a restart.
  */
-export function createStationFeed ({ stations, hardwareEvents, printQueue, clock = () => new Date() }: {
-  stations: Stations, hardwareEvents: EventEmitter, printQueue: PrintQueue | null, clock?: () => Date
+export function createStationFeed ({ stations, hardwareEvents, printQueue, scanSpool = null, clock = () => new Date() }: {
+  stations: Stations, hardwareEvents: EventEmitter, printQueue: PrintQueue | null, scanSpool?: { events: EventEmitter } | null, clock?: () => Date
 }) {
   const events = new EventEmitter()
   events.setMaxListeners(0)
@@ -37,6 +39,11 @@ export function createStationFeed ({ stations, hardwareEvents, printQueue, clock
   const changed = (station: string | undefined, regions: Region[]) => { if (station) events.emit('changed', station.toUpperCase(), regions) }
 
   const onScan = (r: ScanResult) => { last.set(r.station, signalOfScan(r)); changed(r.station, ['signal', 'feed', 'work']) }
+  // A scan the database could not take, from the serial scanner or the page: KEPT on the banner.
+  const onKept = (k: { station: string, scanId: string, waiting: number, at: string }) => {
+    last.set(k.station.toUpperCase(), { id: k.scanId, signal: 'kept', message: keptMessage(k.waiting), at: k.at })
+    changed(k.station, ['signal', 'status'])
+  }
   const onAnswer = (a: { station: string, outcome: string, message: string }) => {
     const signal = a.outcome === 'cancelled' ? 'info' : a.outcome === 'pending' ? 'ask' : 'good'
     last.set(a.station, { id: randomUUID(), signal, message: a.message, at: clock().toISOString() })
@@ -53,6 +60,7 @@ export function createStationFeed ({ stations, hardwareEvents, printQueue, clock
   stations.events.on('scan', onScan).on('answer', onAnswer).on('state', onState)
   hardwareEvents.on('hardware', onHardware)
   printQueue?.events.on('state', onPrinter).on('job', onPrinter)
+  scanSpool?.events.on('kept', onKept)
 
   return {
     events,
@@ -66,6 +74,7 @@ export function createStationFeed ({ stations, hardwareEvents, printQueue, clock
       stations.events.off('scan', onScan).off('answer', onAnswer).off('state', onState)
       hardwareEvents.off('hardware', onHardware)
       printQueue?.events.off('state', onPrinter).off('job', onPrinter)
+      scanSpool?.events.off('kept', onKept)
       events.removeAllListeners()
     }
   }

@@ -86,6 +86,8 @@ export function createScanSpool ({ path, stations, retryMs = 2000, clock = () =>
       }
       waiting.push(entry)
       persist()
+      // Kept, whatever sent it (a serial scanner or the page): the station's page says so.
+      events.emit('kept', { station, scanId, waiting: waiting.filter(s => s.station === station).length, at: entry.at })
       publish()
       schedule()
       return null

@@ -29,7 +29,7 @@ const STATUS: Record<DomainErrorCode, number> = { NOT_FOUND: 404, INVALID: 422, 
  * routes come back as HTML (a fragment for htmx, a page otherwise), not JSON.
  */
 export default async function kioskPages (app: FastifyInstance) {
-  const feed = createStationFeed({ stations: app.stations, hardwareEvents: app.hardwareEvents, printQueue: app.printQueue })
+  const feed = createStationFeed({ stations: app.stations, hardwareEvents: app.hardwareEvents, printQueue: app.printQueue, scanSpool: app.scanSpool ?? null })
   app.addHook('onClose', async () => feed.close())
 
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/public/', cacheControl: true, maxAge: '1h' })

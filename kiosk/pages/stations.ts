@@ -69,9 +69,9 @@ ${list.length === 0 ? html`<p>No stations are configured on this server.</p>` : 
     }
     const recorded = await app.scanSpool.record(code, f.data, { scanId, source: 'keyboard' })
     if (recorded) return respond(req, reply, ['signal', 'feed', 'work'])
-    // Kept: the banner says so (two tones), drawn without the database, which cannot be read now.
+    // Kept: the spool's 'kept' event has put KEPT on the banner (kiosk/station-feed.ts), drawn without
+    // the database, which cannot be read now.
     const message = keptMessage(app.scanSpool.waitingFor(code))
-    feed.note(code, 'ask', message)
     if (!isHtmx(req)) return sendHtml(reply, layout({ title: `${code} scan kept`, viewer: viewerOf(req) }, html`<main class="office-main"><h1>Scan kept on this kiosk</h1>${notice('info', message)}<p><a class="btn big plain" href="${href`/stations/${code}`}">Back to ${code}</a></p></main>`), 202)
     return sendHtml(reply, html`<hx-partial hx-target="#signal" hx-swap="innerHTML">${signalBanner(feed.last(code))}</hx-partial>`, 202)
   })

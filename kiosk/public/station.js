@@ -211,6 +211,8 @@
     if (kind === 'good') tone(ac, 1320, 0, 0.12, 'sine', 0.4)
     else if (kind === 'bad') { tone(ac, 120, 0, 0.35, 'square', 0.35); tone(ac, 95, 0.42, 0.45, 'square', 0.35) }
     else if (kind === 'ask') { tone(ac, 660, 0, 0.12, 'sine', 0.35); tone(ac, 990, 0.16, 0.14, 'sine', 0.35) }
+    // Kept on this kiosk: not refused, not recorded yet; a falling pair, unlike the rising question.
+    else if (kind === 'kept') { tone(ac, 990, 0, 0.12, 'sine', 0.35); tone(ac, 660, 0.16, 0.14, 'sine', 0.35) }
     showSoundButton()
   }
   // Browsers start audio only after a touch or key: until then a button says so.

@@ -74,10 +74,10 @@ describe.skipIf(!hasChromium)('a station page while the database, then the kiosk
     await sqld.kill()
     await wedge(page, `]C101${GTIN}10OUT-1`)
     await expect.poll(() => bannerText(page), { timeout: UI_TIMEOUT }).toContain('this scan is kept on this kiosk (1 waiting) and will be recorded when it is back')
-    expect(await banner(page).getAttribute('data-beep')).toBe('ask')
+    expect(await banner(page).getAttribute('data-beep')).toBe('kept')
     await wedge(page, `]C101${GTIN}10OUT-2`)
     await expect.poll(() => bannerText(page), { timeout: UI_TIMEOUT }).toContain('kept on this kiosk (2 waiting)')
-    expect(await page.evaluate(() => document.body.dataset.lastBeep)).toBe('ask')
+    expect(await page.evaluate(() => document.body.dataset.lastBeep)).toBe('kept')
     await screenshot(page, 'station-db-outage-kept-1024x768')
 
     // 2. It comes back: the kept scans are recorded, and the page shows them with their answers.

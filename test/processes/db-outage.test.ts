@@ -55,6 +55,9 @@ test('a kiosk server whose database is held by another process: scans are kept (
   const kept = await postJson(`${server.url}/api/v1/stations/RCV1/scans`, { data: `]C101${GTIN}10PM-2`, scanId: 'outage-scan-0001' })
   expect(kept.status).toBe(202)
   expect(kept.body.message).toMatch(/kept on this kiosk \(1 waiting\)/)
+  // Whatever sent it (this API, a serial scanner, the page), a kept scan shows on the station's page as KEPT.
+  const stationPage = await (await authFetch(`${server.url}/stations/RCV1`)).text()
+  expect(stationPage).toMatch(/class="signal kept" data-beep="kept"[\s\S]*?KEPT<\/span>\s*<span class="sig-msg">The database cannot be reached: this scan is kept on this kiosk \(1 waiting\)/)
   const health = await (await authFetch(`${server.url}/health`)).json() as any
   expect(health.stations[0]).toMatchObject({ code: 'RCV1', spool: { waiting: 1, dbError: expect.stringMatching(/locked/) } })
 

@@ -4,8 +4,8 @@ import type { StationView } from '../../station-view.ts'
 import { when } from '../format.ts'
 import { href, html, raw, type Html } from '../html.ts'
 
-const WORD = { good: 'OK', bad: 'STOP', ask: 'ANSWER', info: 'NOTE' } as const
-const ICON = { good: '✔', bad: '✖', ask: '?', info: '•' } as const
+const WORD = { good: 'OK', bad: 'STOP', ask: 'ANSWER', info: 'NOTE', kept: 'KEPT' } as const
+const ICON = { good: '✔', bad: '✖', ask: '?', info: '•', kept: '…' } as const
 
 /** GS (0x1D) and other control characters made visible: a raw scan is read by a person. */
 const visible = (raw: string) => raw.replace(/[\x00-\x1f]/g, c => c === '\x1d' ? '‹GS›' : `‹${c.charCodeAt(0).toString(16).padStart(2, '0')}›`)
