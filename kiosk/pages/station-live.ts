@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ServerResponse } from 'node:http'
 import { ALL_REGIONS, type Region, type StationFeed } from '../station-feed.ts'
 import { loadStationView } from '../station-view.ts'
-import { stationPartials } from '../views/station/page.ts'
+import { signalPartial, stationPartials } from '../views/station/page.ts'
 
 /** Changes arriving within this window are drawn once (a scan brings its state change with it), ms. */
 const COALESCE_MS = 20
@@ -39,6 +39,9 @@ export default async function stationLive (app: FastifyInstance, { feed }: { fee
         if (!res.writableEnded) res.write(sse(stationPartials(v, regions).value))
       } catch (e) {
         req.log.warn({ err: e, station: code }, 'station stream: could not draw the page')
+        // The database is away: the banner is drawn from memory, so a scan kept on this kiosk
+        // (from the serial scanner too) still shows KEPT on the page.
+        if (regions.includes('signal') && !res.writableEnded) res.write(sse(signalPartial(feed.last(code)).value))
       } finally {
         drawing = false
       }

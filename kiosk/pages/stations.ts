@@ -6,8 +6,7 @@ import { loadStationView } from '../station-view.ts'
 import { href, html } from '../views/html.ts'
 import { layout } from '../views/layout.ts'
 import { clockWarning } from '../views/station/clock.ts'
-import { stationPage, stationPartials } from '../views/station/page.ts'
-import { signalBanner } from '../views/station/panels.ts'
+import { signalPartial, stationPage, stationPartials } from '../views/station/page.ts'
 import { notice } from '../views/format.ts'
 import { keptMessage } from '../../server/scan-spool.ts'
 import type { Refused } from '../views/station/work.ts'
@@ -73,7 +72,7 @@ ${list.length === 0 ? html`<p>No stations are configured on this server.</p>` : 
     // the database, which cannot be read now.
     const message = keptMessage(app.scanSpool.waitingFor(code))
     if (!isHtmx(req)) return sendHtml(reply, layout({ title: `${code} scan kept`, viewer: viewerOf(req) }, html`<main class="office-main"><h1>Scan kept on this kiosk</h1>${notice('info', message)}<p><a class="btn big plain" href="${href`/stations/${code}`}">Back to ${code}</a></p></main>`), 202)
-    return sendHtml(reply, html`<hx-partial hx-target="#signal" hx-swap="innerHTML">${signalBanner(feed.last(code))}</hx-partial>`, 202)
+    return sendHtml(reply, signalPartial(feed.last(code)), 202)
   })
 
   app.post<{ Params: { code: string } }>('/stations/:code/answer', hide, async (req, reply) => {

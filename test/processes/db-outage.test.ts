@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { createClient } from '@libsql/client'
 import { expect, onTestFinished, test } from 'vitest'
 import { authFetch, freePort, postJson, startServerProcess } from '../helpers/server-process.ts'
+import { poll } from '../helpers/poll.ts'
 
 const BIN = fileURLToPath(new URL('../../bin/lotline.mjs', import.meta.url))
 const MESSAGE = 'The lot database cannot be reached: nothing was recorded. Try again; if it persists, call IT.'
@@ -15,16 +16,6 @@ function tempDir () {
   const dir = mkdtempSync(join(tmpdir(), 'lotline-outage-'))
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
   return dir
-}
-
-async function poll<T> (fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (ok(v)) return v
-    if (Date.now() > end) throw new Error(`timed out; last value: ${JSON.stringify(v).slice(0, 500)}`)
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
 }
 
 test('a kiosk server whose database is held by another process: scans are kept (202), everything else is refused with 503, and all of it works again once released', async () => {

@@ -4,16 +4,7 @@ import { join } from 'node:path'
 import { expect, onTestFinished, test } from 'vitest'
 import { startFakeZebra } from '../helpers/fake-zebra.ts'
 import { postJson, startServerProcess, authFetch } from '../helpers/server-process.ts'
-
-async function poll<T> (fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (ok(v)) return v
-    if (Date.now() > end) throw new Error(`timed out; last: ${JSON.stringify(v).slice(0, 400)}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-}
+import { poll } from '../helpers/poll.ts'
 
 test('a server killed while sending a label: after restart the label is "uncertain", never resent by itself, and nothing is lost', async () => {
   const zebra = await startFakeZebra()

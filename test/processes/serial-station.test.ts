@@ -4,19 +4,10 @@ import { join } from 'node:path'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { postJson, startServerProcess, authFetch } from '../helpers/server-process.ts'
 import { socatInstalled, startPtyPair } from '../helpers/socat.ts'
+import { poll } from '../helpers/poll.ts'
 
 const GS = '\x1d'
 const GTIN = '09521234543213'
-
-async function poll<T> (fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (ok(v)) return v
-    if (Date.now() > end) throw new Error(`timed out; last value: ${JSON.stringify(v).slice(0, 500)}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
 
 describe.skipIf(!socatInstalled)('a real server process reading a serial scanner on a pseudo-terminal', () => {
   test('scans become station results; partial frames, noise and repeats behave; unplug and replug recover on their own', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, onTestFinished, test } from 'vitest'
 import { authFetch, postJson, startServerProcess } from '../helpers/server-process.ts'
 import { socatInstalled, startPtyPair } from '../helpers/socat.ts'
 import { kioskFolder, startSqld } from '../helpers/sqld.ts'
+import { poll } from '../helpers/poll.ts'
 
 // The plant's libSQL server (a real sqld) is killed under a running `lotline serve` whose operator
 // is logged in at a kiosk with a serial scanner (a pseudo-terminal), then started again on the
@@ -13,16 +14,6 @@ const GS = '\x1d'
 const GTIN = '09521234543213'
 const MESSAGE = 'The lot database cannot be reached: nothing was recorded. Try again; if it persists, call IT.'
 const label = (lot: string) => `]C101${GTIN}3103025000${GS}10${lot}`
-
-async function poll<T> (fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (ok(v)) return v
-    if (Date.now() > end) throw new Error(`timed out; last value: ${JSON.stringify(v).slice(0, 800)}`)
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-}
 
 /** An operator at a registered kiosk, logged in with a PIN through the real form, as a kiosk browser would be. */
 async function operatorLogin (url: string, kioskToken: string, pin: string) {
@@ -77,12 +68,24 @@ describe.skipIf(!socatInstalled)('a kiosk server whose libSQL server is killed a
     const degraded = await poll(health, h => h.stations[0].spool?.waiting === 2)
     expect(degraded).toMatchObject({ status: 'degraded', db: 'unreachable', dbError: expect.stringMatching(/fetch failed|ECONNREFUSED|other side closed/) })
     expect((await olga.get('/health')).status).toBe(503)
+    // The station page's live stream cannot draw from the database now, but its banner says KEPT
+    // for the serial scanner's scan, drawn from memory.
+    const stream = await olga.get('/stations/RCV1/events')
+    expect(stream.status).toBe(200)
+    const reader = stream.body!.getReader()
+    let sse = ''
+    await Promise.race([
+      (async () => { while (!sse.includes('KEPT')) { const { value, done } = await reader.read(); if (done) break; sse += new TextDecoder().decode(value) } })(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no KEPT banner on the stream; got: ${sse}`)), 10_000))
+    ])
+    await reader.cancel()
+    expect(sse).toMatch(/class="signal kept"[\s\S]*kept on this kiosk \(2 waiting\)/)
 
     // The station page's scan form: kept, the banner says so.
     const page = await olga.postForm('/stations/RCV1/scan', { data: label('PM-4'), scanId: 'page-scan-0004' })
     expect(page.status).toBe(202)
     const banner = await page.text()
-    expect(banner).toContain('data-beep="ask"')
+    expect(banner).toContain('data-beep="kept"')
     expect(banner).toContain('this scan is kept on this kiosk (3 waiting) and will be recorded when it is back')
     // The API scan route.
     const api = await olga.postJson('/api/v1/stations/RCV1/scans', { data: label('PM-5'), scanId: 'api-scan-0005' })

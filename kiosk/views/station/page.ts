@@ -1,4 +1,4 @@
-import type { Region } from '../../station-feed.ts'
+import type { Region, Signal } from '../../station-feed.ts'
 import type { StationView } from '../../station-view.ts'
 import { href, html, type Html } from '../html.ts'
 import { layout, type PageMeta } from '../layout.ts'
@@ -51,6 +51,12 @@ ${meta.viewer ? html`<form method="post" action="/logout">${meta.csrf ? html`<in
 }
 
 /** The regions that changed, as htmx 4 partials: one response may update several parts of the page. */
+/** The banner alone, from the last signal: drawn without the database (a scan kept while it is away). */
+export function signalPartial (signal: Signal | null): Html {
+  return html`<hx-partial hx-target="#signal" hx-swap="${REGIONS.signal.swap}">${signalBanner(signal)}</hx-partial>
+`
+}
+
 export function stationPartials (v: StationView, regions: readonly Region[], refused?: Refused): Html {
   return html`${regions.map(r => html`<hx-partial hx-target="#${r}" hx-swap="${REGIONS[r].swap}">${REGIONS[r].render(v, refused)}</hx-partial>
 `)}`
