@@ -64,11 +64,11 @@ test('an operator logged in before the libSQL server went away keeps scanning (p
 
   await sqld.kill()
 
-  // The page's own scan form: kept, and the banner says so (two tones: the station asks for attention).
+  // The page's own scan form: kept, and the banner says so (KEPT, with its own tones).
   const kept = await pageScan(app, olga.headers, ']C0DURING-1', 'scan-during-0001')
   expect(kept.statusCode, kept.body).toBe(202)
   expect(kept.body).toContain('<hx-partial hx-target="#signal"')
-  expect(kept.body).toContain('data-beep="ask"')
+  expect(kept.body).toContain('data-beep="kept"')
   expect(kept.body).toContain('this scan is kept on this kiosk (1 waiting) and will be recorded when it is back')
   // The same scan posted again (its answer was lost on the way): still one waiting.
   expect((await pageScan(app, olga.headers, ']C0DURING-1', 'scan-during-0001')).body).toContain('(1 waiting)')
