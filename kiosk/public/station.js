@@ -117,7 +117,8 @@
       setConn(true)
       if (res.status >= 500) {
         retry = true
-        showWaiting(plainText(text) || `server answered ${res.status}`)
+        // The server's own sentence for a database outage ends "Try again…": this screen does that itself.
+        showWaiting(res.status === 503 ? 'the lot database cannot be reached' : plainText(text) || `server answered ${res.status}`)
         return
       }
       queue.shift()
